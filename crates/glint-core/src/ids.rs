@@ -1,0 +1,141 @@
+//! Identifier newtypes: image ids (UUIDs, as Glance) and member ids (tenant ids, DECISIONS D19).
+
+use crate::error::ValidationError;
+use std::fmt;
+
+/// A canonical (lower-case, hyphenated) UUID naming an image.
+///
+/// Glance accepts any "UUID-like" string (`glance/common/utils.py` `is_uuid_like`: with or without
+/// hyphens, any case, optional braces or `urn:uuid:`); glint accepts the same spellings and stores
+/// the canonical form, so ids are safe to use inside blob-store keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ImageId(String);
+
+impl ImageId {
+    /// A fresh random (version 4) id.
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::new_v4().hyphenated().to_string())
+    }
+
+    /// Parses a UUID-like string; `None` when it is not one.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let trimmed = raw.trim();
+        let stripped = trimmed
+            .strip_prefix("urn:uuid:")
+            .or_else(|| trimmed.strip_prefix("uuid:"))
+            .unwrap_or(trimmed);
+        let stripped = stripped
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .unwrap_or(stripped);
+        let compact: String = stripped.chars().filter(|c| *c != '-').collect();
+        if compact.len() != 32 || stripped.len() != 32 && stripped.len() != 36 {
+            return None;
+        }
+        uuid::Uuid::try_parse(&compact)
+            .ok()
+            .map(|u| Self(u.hyphenated().to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Trusted constructor for ids read back from our own database.
+    pub fn from_stored(raw: String) -> Self {
+        Self(raw)
+    }
+}
+
+impl fmt::Display for ImageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A tenant (project) id used as an image member.
+///
+/// DECISIONS D19: 1–255 characters (not bytes), no C0/C1 control characters and no 4-byte UTF-8
+/// (Glance's MySQL schema cannot store those; glint refuses them everywhere for portability).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MemberId(String);
+
+impl MemberId {
+    pub const MAX_CHARS: usize = 255;
+
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let count = raw.chars().count();
+        if count == 0 {
+            return Err(ValidationError::new("member_id must not be empty"));
+        }
+        if count > Self::MAX_CHARS {
+            return Err(ValidationError::new(format!(
+                "member_id is too long: {count} characters, at most {} allowed",
+                Self::MAX_CHARS
+            )));
+        }
+        if raw.chars().any(char::is_control) {
+            return Err(ValidationError::new(
+                "member_id must not contain control characters",
+            ));
+        }
+        if raw.chars().any(|c| c.len_utf8() == 4) {
+            return Err(ValidationError::new(
+                "member_id must not contain 4-byte UTF-8 characters",
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Trusted constructor for ids read back from our own database.
+    pub fn from_stored(raw: String) -> Self {
+        Self(raw)
+    }
+}
+
+impl fmt::Display for MemberId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_id_accepts_uuid_spellings_and_canonicalises() {
+        let canonical = "de2f2211-3ac7-4260-9142-41db0ecfb425";
+        for raw in [
+            canonical,
+            "DE2F2211-3AC7-4260-9142-41DB0ECFB425",
+            "de2f22113ac74260914241db0ecfb425",
+            "{de2f2211-3ac7-4260-9142-41db0ecfb425}",
+            "urn:uuid:de2f2211-3ac7-4260-9142-41db0ecfb425",
+        ] {
+            assert_eq!(ImageId::parse(raw).map(|i| i.0), Some(canonical.into()), "{raw}");
+        }
+    }
+
+    #[test]
+    fn image_id_rejects_non_uuids() {
+        for raw in ["", "abc", "../../etc/passwd", "de2f2211-3ac7-4260-9142-41db0ecfb42", "de2f2211-3ac7-4260-9142-41db0ecfb425x", "de2f2211-3ac7-4260-9142-41db0ecfb4-25"] {
+            assert_eq!(ImageId::parse(raw), None, "{raw}");
+        }
+    }
+
+    #[test]
+    fn member_id_rules() {
+        assert!(MemberId::parse("tenant-a").is_ok());
+        assert!(MemberId::parse(&"é".repeat(255)).is_ok());
+        assert!(MemberId::parse(&"a".repeat(256)).is_err());
+        assert!(MemberId::parse("").is_err());
+        assert!(MemberId::parse("a\nb").is_err());
+        assert!(MemberId::parse("a\u{85}b").is_err());
+        assert!(MemberId::parse("a😀").is_err());
+    }
+}
