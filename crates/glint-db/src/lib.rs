@@ -1,1 +1,20 @@
-//! placeholder
+//! Metadata persistence for glint on SQLite and PostgreSQL through one code path (sqlx `Any`).
+//!
+//! Portability rules learnt the hard way (see `shared/design/dependencies.md`):
+//! - flags are `SMALLINT` 0/1 (the `Any` driver cannot decode SQLite `BOOLEAN`);
+//! - ids and timestamps are `TEXT` (no uuid/date-time decoding in `Any`);
+//! - placeholders are always `$N` (`QueryBuilder<Any>` emits `?`, which PostgreSQL rejects), so
+//!   dynamic SQL goes through [`sql::SqlBuilder`];
+//! - tests use a SQLite file, never `sqlite::memory:` (one database per pooled connection).
+
+mod error;
+mod images;
+mod list;
+mod members;
+mod pool;
+mod rows;
+mod sql;
+
+pub use error::DbError;
+pub use members::MembershipTx;
+pub use pool::{Db, DbOptions};

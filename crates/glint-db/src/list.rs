@@ -1,0 +1,191 @@
+//! Image lists: a validated [`ImageListQuery`] becomes one SQL query with keyset pagination,
+//! plus one query for the page's properties.
+
+use crate::error::DbError;
+use crate::pool::Db;
+use crate::rows::{IMAGE_COLUMNS, image_from_row};
+use crate::sql::{Bind, SqlBuilder};
+use glint_core::Image;
+use glint_core::list::{DeletedFilter, ImageFilters, ImageListQuery, ListScope, SortDir, SortKey};
+
+/// The SQL expression a sort key orders by. NULLs are folded to the smallest value so that
+/// SQLite and PostgreSQL order alike and keyset comparisons never meet a NULL.
+fn sort_expr(key: SortKey) -> &'static str {
+    match key {
+        SortKey::Name => "COALESCE(i.name, '')",
+        SortKey::Status => "i.status",
+        SortKey::ContainerFormat => "COALESCE(i.container_format, '')",
+        SortKey::DiskFormat => "COALESCE(i.disk_format, '')",
+        SortKey::Size => "COALESCE(i.size, -1)",
+        SortKey::Id => "i.id",
+        SortKey::CreatedAt => "i.created_at",
+        SortKey::UpdatedAt => "i.updated_at",
+    }
+}
+
+/// The marker image's value for a sort key, as bound in the keyset condition.
+fn sort_value(image: &Image, key: SortKey) -> Bind {
+    let text = |v: &Option<String>| Bind::Text(v.clone().unwrap_or_default());
+    match key {
+        SortKey::Name => text(&image.name),
+        SortKey::Status => Bind::Text(image.status.as_str().into()),
+        SortKey::ContainerFormat => text(&image.container_format),
+        SortKey::DiskFormat => text(&image.disk_format),
+        SortKey::Size => Bind::Int(image.size.unwrap_or(-1)),
+        SortKey::Id => Bind::Text(image.id.as_str().into()),
+        SortKey::CreatedAt => Bind::Text(image.created_at.to_stored()),
+        SortKey::UpdatedAt => Bind::Text(image.updated_at.to_stored()),
+    }
+}
+
+impl Db {
+    /// Runs an image list. `marker` must be the marker image already checked for visibility.
+    pub async fn list_images(
+        &self,
+        query: &ImageListQuery,
+        marker: Option<&Image>,
+    ) -> Result<Vec<Image>, DbError> {
+        let mut b = SqlBuilder::new(&format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE "));
+        push_scope(&mut b, &query.scope);
+        match query.deleted {
+            DeletedFilter::Exclude => {
+                b.push(" AND i.deleted = 0");
+            }
+            DeletedFilter::Include => {}
+            DeletedFilter::Only => {
+                b.push(" AND i.deleted = 1");
+            }
+        }
+        if query.hide_killed {
+            b.push(" AND i.status <> 'killed'");
+        }
+        push_filters(&mut b, &query.filters);
+        let sort = query.full_sort();
+        if let Some(marker) = marker {
+            push_keyset(&mut b, &sort, marker);
+        }
+        b.push(" ORDER BY ");
+        for (n, (key, dir)) in sort.iter().enumerate() {
+            if n > 0 {
+                b.push(", ");
+            }
+            b.push(sort_expr(*key)).push(match dir {
+                SortDir::Asc => " ASC",
+                SortDir::Desc => " DESC",
+            });
+        }
+        b.push(" LIMIT ")
+            .push_bind(Bind::Int(i64::from(query.limit)));
+        let rows = b.query()?
+            .fetch_all(&self.pool)
+            .await?;
+        let mut images = rows
+            .iter()
+            .map(image_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let ids: Vec<_> = images.iter().map(|i| i.id.clone()).collect();
+        let mut properties = self.properties_of(&ids).await?;
+        for image in &mut images {
+            image.properties = properties.remove(&image.id).unwrap_or_default();
+        }
+        Ok(images)
+    }
+}
+
+fn push_scope(b: &mut SqlBuilder, scope: &ListScope) {
+    // Community images of other owners never appear in lists (Glance `_select_images_query`).
+    let community_of = |b: &mut SqlBuilder, tenant: &Option<String>| match tenant {
+        Some(t) => {
+            b.push("(i.visibility <> 'community' OR i.owner = ")
+                .push_bind(Bind::Text(t.clone()))
+                .push(")");
+        }
+        None => {
+            b.push("i.visibility <> 'community'");
+        }
+    };
+    match scope {
+        ListScope::Tenant(tenant) => {
+            b.push("(i.owner = ")
+                .push_bind(Bind::Text(tenant.clone()))
+                .push(" OR i.visibility = 'public' OR (i.visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member = ")
+                .push_bind(Bind::Text(tenant.clone()))
+                .push(")))");
+        }
+        ListScope::PublicOnly => {
+            b.push("i.visibility = 'public'");
+        }
+        ListScope::AdminAll { tenant } => community_of(b, tenant),
+        ListScope::AdminNonPublic { tenant } => {
+            b.push("i.visibility <> 'public' AND ");
+            community_of(b, tenant);
+        }
+    }
+}
+
+fn push_filters(b: &mut SqlBuilder, filters: &ImageFilters) {
+    let one_of = |b: &mut SqlBuilder, column: &str, values: &Option<Vec<String>>| {
+        if let Some(values) = values {
+            if values.is_empty() {
+                b.push(" AND 1 = 0");
+            } else {
+                b.push(" AND ").push(column).push(" IN (");
+                b.push_text_list(values).push(")");
+            }
+        }
+    };
+    one_of(b, "i.name", &filters.name);
+    one_of(b, "i.status", &filters.status);
+    one_of(b, "i.container_format", &filters.container_format);
+    one_of(b, "i.disk_format", &filters.disk_format);
+    let int_cmp = |b: &mut SqlBuilder, expr: &str, value: Option<i64>| {
+        if let Some(v) = value {
+            b.push(" AND ").push(expr).push_bind(Bind::Int(v));
+        }
+    };
+    int_cmp(b, "i.size >= ", filters.size_min);
+    int_cmp(b, "i.size <= ", filters.size_max);
+    int_cmp(b, "i.min_ram = ", filters.min_ram);
+    int_cmp(b, "i.min_disk = ", filters.min_disk);
+    if let Some(protected) = filters.protected {
+        b.push(" AND i.protected = ").push_bind(Bind::Flag(protected));
+    }
+    if let Some(since) = filters.changes_since {
+        b.push(" AND i.updated_at > ")
+            .push_bind(Bind::Text(since.to_stored()));
+    }
+    for (name, value) in &filters.properties {
+        b.push(" AND EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.name = ")
+            .push_bind(Bind::Text(name.clone()))
+            .push(" AND p.value = ")
+            .push_bind(Bind::Text(value.clone()))
+            .push(")");
+    }
+}
+
+/// `AND ((k1 > v1) OR (k1 = v1 AND k2 > v2) OR …)`, with `<` for descending keys: the rows
+/// strictly after the marker in the full (total) sort order.
+fn push_keyset(b: &mut SqlBuilder, sort: &[(SortKey, SortDir)], marker: &Image) {
+    b.push(" AND (");
+    for n in 0..sort.len() {
+        if n > 0 {
+            b.push(" OR ");
+        }
+        b.push("(");
+        for (key, _) in &sort[..n] {
+            b.push(sort_expr(*key))
+                .push(" = ")
+                .push_bind(sort_value(marker, *key))
+                .push(" AND ");
+        }
+        let (key, dir) = sort[n];
+        b.push(sort_expr(key))
+            .push(match dir {
+                SortDir::Asc => " > ",
+                SortDir::Desc => " < ",
+            })
+            .push_bind(sort_value(marker, key))
+            .push(")");
+    }
+    b.push(")");
+}
