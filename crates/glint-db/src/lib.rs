@@ -12,6 +12,7 @@ mod images;
 mod list;
 mod members;
 mod pool;
+pub use images::UploadedData;
 mod rows;
 mod sql;
 

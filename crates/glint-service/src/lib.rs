@@ -1,1 +1,92 @@
-//! placeholder
+//! glint's use cases, shared by Images v1 and v2: each takes the caller's
+//! [`RequestContext`](glint_core::RequestContext) and typed, validated input, applies the
+//! policy of `glint-core`, and drives the database and blob store. The API versions are thin
+//! adapters over this crate (ARCHITECTURE rule 1).
+
+mod create;
+mod delete;
+mod error;
+mod lookup;
+mod members;
+mod read;
+mod update;
+mod upload;
+
+pub use create::NewImage;
+pub use error::ServiceError;
+pub use members::MemberChange;
+pub use read::Download;
+pub use upload::UploadCheck;
+
+use glint_core::policy::{Action, Policy};
+use glint_core::RequestContext;
+use glint_db::Db;
+use glint_store::BlobStore;
+
+/// Operator limits (`[limits]` in the config).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Members per image; negative = unlimited (Glance `image_member_quota`, default 128).
+    pub image_member_quota: i64,
+    /// Largest image in bytes (Glance `image_size_cap`, default 1 TiB).
+    pub image_size_cap: u64,
+    /// Custom properties per image; negative = unlimited (Glance `image_property_quota`).
+    pub image_property_quota: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            image_member_quota: 128,
+            image_size_cap: 1 << 40,
+            image_property_quota: 128,
+        }
+    }
+}
+
+/// The image service: every use case hangs off this handle; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Glint {
+    db: Db,
+    store: BlobStore,
+    policy: Policy,
+    limits: Limits,
+}
+
+impl Glint {
+    pub fn new(db: Db, store: BlobStore, limits: Limits) -> Self {
+        Self {
+            db,
+            store,
+            policy: Policy,
+            limits,
+        }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Database and store reachability, for health checks.
+    pub async fn ping_database(&self) -> Result<(), ServiceError> {
+        Ok(self.db.ping().await?)
+    }
+
+    /// Fails with [`ServiceError::PolicyDenied`] unless the policy allows `action`.
+    pub(crate) fn authorize(&self, ctx: &RequestContext, action: Action) -> Result<(), ServiceError> {
+        if self.policy.allows(ctx, action) {
+            Ok(())
+        } else {
+            Err(ServiceError::PolicyDenied)
+        }
+    }
+}
+
+/// Read-only guard (Glance `utils.mutating`): anonymous callers change nothing.
+pub(crate) fn ensure_writable(ctx: &RequestContext) -> Result<(), ServiceError> {
+    if ctx.read_only {
+        Err(ServiceError::ReadOnly)
+    } else {
+        Ok(())
+    }
+}

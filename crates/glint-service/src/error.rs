@@ -1,0 +1,79 @@
+//! The use-case error enum. Each variant is one observable Glance outcome; the HTTP layer maps
+//! them to status codes and WebOb bodies in one place (`glint-api/src/error.rs`).
+
+use glint_db::DbError;
+use glint_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Anonymous caller attempted a change (403 `Read-only access`).
+    #[error("Read-only access")]
+    ReadOnly,
+    /// Authenticated without a tenant, and not admin (401 `No authenticated user`).
+    #[error("No authenticated user")]
+    NoAuthenticatedUser,
+    /// A policy rule denied the call (403, no message, as Glance).
+    #[error("policy denied")]
+    PolicyDenied,
+    /// Missing, invisible or (for non-admins) deleted image; carries the id as the caller wrote it.
+    #[error("Image with identifier {0} not found")]
+    ImageNotFound(String),
+    /// A deleted image looked up by an admin for a membership call.
+    #[error("Image with identifier {0} has been deleted.")]
+    ImageDeleted(String),
+    /// The caller may not change this image's membership list (Glance: registry 403 → API 404).
+    #[error("No permission to share that image")]
+    NoPermissionToShare,
+    /// No such membership (Glance: registry 404 → API 404).
+    #[error("Membership could not be found.")]
+    MembershipNotFound,
+    /// Too many members (413).
+    #[error(
+        "The limit has been exceeded on the number of allowed image members for this image. \
+         Attempted: {attempted}, Maximum: {maximum}"
+    )]
+    MemberQuotaExceeded { attempted: u64, maximum: i64 },
+    /// Request content that cannot be accepted (400); the message names the problem.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Refused for this caller or state (403) with Glance's message.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Not found with a specific Glance message (404), e.g. `Image X is not active`.
+    #[error("{0}")]
+    NotFound(String),
+    /// Conflicting state (409), e.g. an existing id or an upload to a non-queued image.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too large (413): image data over a cap, too many properties.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The image changed under the request (412), e.g. deleted during its upload.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// A back end (database, store) is unreachable (503); the message is for logs.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else (500); the message is for logs only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<DbError> for ServiceError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::Unavailable(m) => ServiceError::Unavailable(m),
+            DbError::Duplicate => ServiceError::Internal("unexpected duplicate key".into()),
+            other => ServiceError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Backend(m) => ServiceError::Unavailable(m),
+            other => ServiceError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Uploading image data: `queued` → `saving` → `active`, or the failure status with no blob left.
+
+use crate::{Glint, ServiceError, ensure_writable};
+use bytes::Bytes;
+use futures::Stream;
+use glint_core::policy::Action;
+use glint_core::time_fmt::Timestamp;
+use glint_core::{Image, ImageId, ImageStatus, RequestContext};
+use glint_db::UploadedData;
+use glint_store::{StoreError, StoredBlob};
+use std::fmt::Display;
+
+/// What the client declared about the data, checked once it is stored, and what the image
+/// becomes if the upload fails (v1: `killed`).
+#[derive(Debug, Clone)]
+pub struct UploadCheck {
+    pub size: Option<i64>,
+    pub checksum: Option<String>,
+    pub failure_status: ImageStatus,
+}
+
+impl Glint {
+    /// Streams `body` into the store for image `raw_id` and activates it.
+    ///
+    /// The transfer runs in its own task, so an upload whose client vanishes still ends in a
+    /// definite state (the failure status, partial blob removed) rather than stuck in `saving`.
+    pub async fn upload<S, E>(
+        &self,
+        ctx: &RequestContext,
+        raw_id: &str,
+        body: S,
+        check: UploadCheck,
+    ) -> Result<Image, ServiceError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Display + Send + 'static,
+    {
+        ensure_writable(ctx)?;
+        self.authorize(ctx, Action::UploadImage)?;
+        let image = self.find_visible(ctx, raw_id).await?.image;
+        crate::update::ensure_mutable(ctx, &image, raw_id, "update")?;
+        let unqueued = || ServiceError::Conflict("Cannot upload to an unqueued image".into());
+        if image.deleted || !image.status.accepts_upload() {
+            return Err(unqueued());
+        }
+        let id = image.id.clone();
+        if !self
+            .db
+            .transition_status(&id, &[ImageStatus::Queued], ImageStatus::Saving, Timestamp::now())
+            .await?
+        {
+            return Err(unqueued());
+        }
+        let this = self.clone();
+        let task = tokio::spawn(async move { this.store_and_activate(id, body, check).await });
+        task.await
+            .map_err(|e| ServiceError::Internal(format!("upload task failed: {e}")))?
+    }
+
+    async fn store_and_activate<S, E>(
+        &self,
+        id: ImageId,
+        body: S,
+        check: UploadCheck,
+    ) -> Result<Image, ServiceError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send,
+        E: Display,
+    {
+        let key = format!("images/{id}/{}", ImageId::generate());
+        let cap = self.limits.image_size_cap;
+        let stored = match self.store.put_stream(&key, body, cap).await {
+            Ok(stored) => stored,
+            Err(err) => {
+                self.fail_upload(&id, None, check.failure_status).await;
+                return Err(match err {
+                    StoreError::TooLarge { limit } => ServiceError::TooLarge(format!(
+                        "Denying attempt to upload image larger than {limit} bytes."
+                    )),
+                    StoreError::Body(cause) => {
+                        tracing::info!(image = %id, %cause, "upload body failed");
+                        ServiceError::BadRequest(
+                            "Client disconnected before sending all data to backend".into(),
+                        )
+                    }
+                    other => other.into(),
+                });
+            }
+        };
+        if let Err(err) = verify(&stored, &check) {
+            self.fail_upload(&id, Some(&stored.key), check.failure_status).await;
+            return Err(err);
+        }
+        let data = UploadedData {
+            size: i64::try_from(stored.size).unwrap_or(i64::MAX),
+            checksum: stored.md5.clone(),
+            os_hash_algo: "sha512".into(),
+            os_hash_value: stored.sha512.clone(),
+            location: stored.key.clone(),
+        };
+        let activated = match self.db.complete_upload(&id, &data, Timestamp::now()).await {
+            Ok(done) => done,
+            Err(err) => {
+                self.fail_upload(&id, Some(&stored.key), check.failure_status).await;
+                return Err(err.into());
+            }
+        };
+        if !activated {
+            self.discard_blob(&stored.key).await;
+            return Err(ServiceError::PreconditionFailed(format!(
+                "Image {id} could not be found after upload. The image may have been deleted \
+                 during the upload."
+            )));
+        }
+        self.db
+            .get_image(&id)
+            .await?
+            .ok_or_else(|| ServiceError::ImageNotFound(id.to_string()))
+    }
+
+    /// Leaves a failed upload in its failure status with no blob behind (Glance `safe_kill`).
+    async fn fail_upload(&self, id: &ImageId, key: Option<&str>, status: ImageStatus) {
+        if let Some(key) = key {
+            self.discard_blob(key).await;
+        }
+        if let Err(err) = self
+            .db
+            .transition_status(id, &[ImageStatus::Saving], status, Timestamp::now())
+            .await
+        {
+            tracing::error!(image = %id, error = %err, "could not mark a failed upload");
+        }
+    }
+
+    pub(crate) async fn discard_blob(&self, key: &str) {
+        if let Err(err) = self.store.delete(key).await {
+            // The start-up scrub removes blobs that no image references.
+            tracing::warn!(key, error = %err, "could not delete a blob");
+        }
+    }
+}
+
+/// Glance v1 compares the declared size and checksum with what was actually received.
+fn verify(stored: &StoredBlob, check: &UploadCheck) -> Result<(), ServiceError> {
+    let mismatch = |attr: &str, supplied: &dyn Display, actual: &dyn Display| {
+        ServiceError::BadRequest(format!(
+            "Supplied {attr} ({supplied}) and {attr} generated from uploaded image ({actual}) did \
+             not match. Setting image status to 'killed'."
+        ))
+    };
+    if let Some(size) = check.size {
+        if u64::try_from(size).ok() != Some(stored.size) {
+            return Err(mismatch("size", &size, &stored.size));
+        }
+    }
+    if let Some(checksum) = &check.checksum {
+        if !checksum.eq_ignore_ascii_case(&stored.md5) {
+            return Err(mismatch("checksum", checksum, &stored.md5));
+        }
+    }
+    Ok(())
+}
