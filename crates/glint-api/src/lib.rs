@@ -1,1 +1,65 @@
-//! placeholder
+//! glint's HTTP layer: authentication, version discovery, the Images v1 router and the
+//! Glance-shaped error rendering. No SQL and no blob I/O here: handlers parse, then call
+//! `glint-service`.
+
+pub mod auth;
+mod body;
+pub mod error;
+mod request_id;
+mod v1;
+mod versions;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use glint_service::Glint;
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub use auth::{AuthMode, AuthSettings};
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub glint: Glint,
+}
+
+/// The whole HTTP application.
+pub fn app(glint: Glint, auth: AuthSettings) -> Router {
+    let state = AppState { glint };
+    let v1 = v1::router();
+    let authenticated = Router::new()
+        .nest("/v1", v1.clone())
+        .nest("/v1.0", v1.clone())
+        .nest("/v1.1", v1)
+        .layer(middleware::from_fn_with_state(auth, auth::authenticate));
+    Router::new()
+        .route("/", get(versions::multiple_choices))
+        .route("/versions", get(versions::list))
+        .route("/healthcheck", get(healthcheck))
+        .merge(authenticated)
+        .fallback(not_found)
+        .with_state(state)
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("handler panicked");
+            error::ApiError::new(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+        }))
+        .layer(middleware::from_fn(error::render_errors))
+        .layer(middleware::from_fn(request_id::assign_request_id))
+}
+
+async fn not_found() -> error::ApiError {
+    error::ApiError::new(StatusCode::NOT_FOUND)
+}
+
+/// `GET /healthcheck`: 200 `OK` when the database answers, else 503 (oslo.middleware's shape).
+async fn healthcheck(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
+    match state.glint.ping_database().await {
+        Ok(()) => (StatusCode::OK, "OK"),
+        Err(err) => {
+            tracing::warn!(error = %err, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable")
+        }
+    }
+}

@@ -1,1 +1,77 @@
-fn main() {}
+//! `glint`: an OpenStack Image Service (Glance) compatible server.
+
+use clap::{Parser, Subcommand};
+use glint::config::{Config, Overrides};
+use glint::startup::{Application, open_database};
+use glint_api::AuthMode;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "glint", version, about = "A Glance-compatible image service")]
+struct Cli {
+    /// Configuration file (default: ./glint.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Log as JSON lines.
+    #[arg(long, global = true)]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API server.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:9292.
+        #[arg(long)]
+        bind: Option<String>,
+        /// Data directory for the default SQLite file and image store.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// trusted-headers, fake-token or noauth.
+        #[arg(long, value_parser = parse_auth)]
+        auth: Option<AuthMode>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the effective configuration and exit.
+    CheckConfig,
+}
+
+fn parse_auth(raw: &str) -> Result<AuthMode, String> {
+    serde_json::from_value(serde_json::Value::String(raw.to_owned())).map_err(|e| e.to_string())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    glint::telemetry::init(cli.log_json);
+    let overrides = match &cli.command {
+        Command::Serve { bind, data_dir, auth } => Overrides {
+            bind: bind.clone(),
+            data_dir: data_dir.clone(),
+            auth: *auth,
+        },
+        _ => Overrides::default(),
+    };
+    let config = Config::load(cli.config.as_deref(), &overrides)?;
+    match cli.command {
+        Command::Serve { .. } => Application::build(&config).await?.run_until_stopped().await,
+        Command::Migrate => {
+            open_database(&config).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::CheckConfig => {
+            let mut shown = config.clone();
+            shown.database.url = Some(glint::config::redact_url(&config.database_url()));
+            println!("{}", toml_like(&shown));
+            Ok(())
+        }
+    }
+}
+
+fn toml_like(config: &Config) -> String {
+    serde_json::to_string_pretty(config).unwrap_or_default()
+}

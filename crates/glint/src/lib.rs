@@ -1,0 +1,6 @@
+//! The glint binary's library half: configuration, start-up and telemetry, so that integration
+//! tests can start the real server in-process on port 0.
+
+pub mod config;
+pub mod startup;
+pub mod telemetry;

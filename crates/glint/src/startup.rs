@@ -1,0 +1,116 @@
+//! Building and running the server: connect, migrate, bind, serve until a shutdown signal.
+
+use crate::config::{Config, redact_url};
+use anyhow::Context;
+use glint_api::AuthSettings;
+use glint_db::{Db, DbOptions};
+use glint_service::Glint;
+use glint_store::BlobStore;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// A bound, ready-to-serve glint.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    address: SocketAddr,
+}
+
+/// Connects to the database configured and applies migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    if config.database.url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    }
+    let url = config.database_url();
+    let options = DbOptions {
+        max_connections: config.database.max_connections,
+        acquire_timeout: Duration::from_secs(config.database.acquire_timeout_secs),
+    };
+    let db = Db::connect(&url, &options)
+        .await
+        .with_context(|| format!("connecting to {}", redact_url(&url)))?;
+    db.migrate().await.context("applying migrations")?;
+    Ok(db)
+}
+
+impl Application {
+    /// Opens everything and binds `config.bind` (port 0 picks a free port).
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&config.bind)
+            .await
+            .with_context(|| format!("binding {}", config.bind))?;
+        let address = listener.local_addr()?;
+        if config.auth.mode == glint_api::AuthMode::Noauth
+            && !address.ip().is_loopback()
+            && !config.auth.force_noauth
+        {
+            anyhow::bail!(
+                "auth mode noauth makes every caller an admin; refusing to serve it on {address} \
+                 (set auth.force_noauth = true to insist)"
+            );
+        }
+        let db = open_database(config).await?;
+        let store = BlobStore::from_url(&config.store_url()).context("opening the image store")?;
+        tracing::info!(
+            %address,
+            database = %redact_url(&config.database_url()),
+            store = %store.describe(),
+            auth = config.auth.mode.as_str(),
+            "glint listening"
+        );
+        let glint = Glint::new(db, store, config.limits());
+        let auth = AuthSettings {
+            mode: config.auth.mode,
+            allow_anonymous: config.auth.allow_anonymous,
+        };
+        Ok(Self {
+            listener,
+            router: glint_api::app(glint, auth),
+            address,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until SIGINT/SIGTERM, letting in-flight requests finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    }
+
+    /// Serves until the process ends (tests).
+    pub async fn run(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router).await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
