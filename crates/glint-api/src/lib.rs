@@ -33,6 +33,9 @@ pub fn app(glint: Glint, auth: AuthSettings) -> Router {
         .nest("/v1", v1.clone())
         .nest("/v1.0", v1.clone())
         .nest("/v1.1", v1)
+        .route("/v1/", v1::index_alias())
+        .route("/v1.0/", v1::index_alias())
+        .route("/v1.1/", v1::index_alias())
         .layer(middleware::from_fn_with_state(auth, auth::authenticate));
     Router::new()
         .route("/", get(versions::multiple_choices))

@@ -74,8 +74,11 @@ impl Glint {
     ) -> Result<(), ServiceError> {
         let mut wanted: Vec<MemberChange> = Vec::with_capacity(list.len());
         for change in list {
-            wanted.retain(|w| w.member != change.member);
-            wanted.push(change);
+            // The last entry for a member wins whole; the member keeps its first position.
+            match wanted.iter_mut().find(|w| w.member == change.member) {
+                Some(existing) => *existing = change,
+                None => wanted.push(change),
+            }
         }
         let mut tx = self.begin_sharing(ctx, raw_id, Action::ModifyMember).await?;
         self.check_member_quota(wanted.len() as u64)?;

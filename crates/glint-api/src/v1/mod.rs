@@ -17,6 +17,11 @@ fn reject(allow: &'static str) -> impl Fn(Method) -> std::future::Ready<ApiError
     move |method: Method| std::future::ready(ApiError::method_not_allowed(method.as_str(), Some(allow)))
 }
 
+/// `GET /v1/` (with the trailing slash): an alias of the image list.
+pub fn index_alias() -> MethodRouter<AppState> {
+    get(images::index).fallback(reject("GET"))
+}
+
 /// The v1 routes, to be nested under `/v1`, `/v1.0` and `/v1.1`.
 pub fn router() -> Router<AppState> {
     let images: MethodRouter<AppState> = get(images::index)

@@ -1,0 +1,14 @@
+//! Integration tests: each test starts the real server on port 0 with a fresh SQLite file and
+//! blob directory, and talks HTTP to it.
+
+mod helpers;
+
+mod auth;
+mod images;
+mod images_errors;
+mod members;
+mod members_errors;
+mod sharing_model;
+mod shared_images;
+mod versions;
+mod visibility;

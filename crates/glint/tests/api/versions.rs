@@ -1,0 +1,88 @@
+//! Version discovery and generic HTTP behaviour.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+#[tokio::test]
+async fn root_is_multiple_choices_and_versions_is_ok_without_credentials() {
+    let app = spawn_app().await;
+    let root = send(app.anonymous().get("/")).await;
+    assert_eq!(root.status(), StatusCode::MULTIPLE_CHOICES);
+    let versions = send(app.anonymous().get("/versions")).await;
+    assert_eq!(versions.status(), StatusCode::OK);
+    let body: Value = versions.json().await.expect("json");
+    let ids: Vec<&str> = body["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .map(|v| v["id"].as_str().expect("id"))
+        .collect();
+    assert!(ids.contains(&"v1.1") && ids.contains(&"v1.0"), "{ids:?}");
+    let href = body["versions"][0]["links"][0]["href"].as_str().expect("href");
+    assert!(href.starts_with("http://127.0.0.1:") && href.ends_with("/v1/"), "{href}");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    for response in [
+        send(app.anonymous().get("/versions")).await,
+        send(app.anonymous().get("/v1/images")).await, // 401
+        send(app.tenant(OWNER).get("/v1/images")).await,
+        send(app.tenant(OWNER).get("/no/such/path")).await,
+    ] {
+        let id = response
+            .headers()
+            .get("x-openstack-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(id.starts_with("req-") && id.len() > 10, "{id:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_incoming_request_id_is_reused_with_the_prefix() {
+    let app = spawn_app().await;
+    let response = send(
+        app.tenant(OWNER)
+            .get("/v1/images")
+            .header("x-openstack-request-id", "abc-123"),
+    )
+    .await;
+    assert_eq!(response.headers()["x-openstack-request-id"], "req-abc-123");
+}
+
+#[tokio::test]
+async fn version_prefixes_reach_the_same_api() {
+    let app = spawn_app().await;
+    let id = app.tenant(OWNER).create_image_id("x", None).await;
+    for prefix in ["/v1", "/v1.0", "/v1.1"] {
+        let status = send(app.tenant(OWNER).head(&format!("{prefix}/images/{id}"))).await.status();
+        assert_eq!(status, StatusCode::OK, "{prefix}");
+    }
+    let alias = app.tenant(OWNER).list_ids("").await;
+    let response = send(app.tenant(OWNER).get("/v1/")).await;
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["images"].as_array().map(Vec::len), Some(alias.len()));
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404_in_webob_framing() {
+    let app = spawn_app().await;
+    expect_error(
+        send(app.tenant(OWNER).get("/v1/nothing-here").header("accept", "text/plain")).await,
+        StatusCode::NOT_FOUND,
+        "404 Not Found\n\nThe resource could not be found.",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn healthcheck_reports_ok() {
+    let app = spawn_app().await;
+    let response = send(app.anonymous().get("/healthcheck")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(text(response).await, "OK");
+}
