@@ -110,6 +110,9 @@ impl Default for LimitsConfig {
     }
 }
 
+/// The keys of [`Config`]; see [`Config::environment`].
+const TOP_LEVEL_KEYS: [&str; 6] = ["bind", "data_dir", "database", "store", "auth", "limits"];
+
 /// Command-line overrides (highest precedence).
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -126,7 +129,7 @@ impl Config {
             Some(p) => figment = figment.merge(Toml::file_exact(p)),
             None => figment = figment.merge(Toml::file("glint.toml")),
         }
-        figment = figment.merge(Env::prefixed("GLINT_").split("__"));
+        figment = figment.merge(Self::environment());
         let mut config: Config = figment.extract()?;
         if let Some(bind) = &overrides.bind {
             config.bind = bind.clone();
@@ -138,6 +141,16 @@ impl Config {
             config.auth.mode = mode;
         }
         Ok(config)
+    }
+
+    /// `GLINT_*` variables naming one of the top-level keys. Other `GLINT_` variables (such as
+    /// `GLINT_BIN` or `GLINT_TEST_DATABASE_URL` used by scripts and tests) are not configuration
+    /// and must not fail start-up; a typo *inside* a known section still does.
+    fn environment() -> Env {
+        Env::prefixed("GLINT_").split("__").filter(|key| {
+            let top = key.as_str().split('.').next().unwrap_or_default();
+            TOP_LEVEL_KEYS.iter().any(|known| top.eq_ignore_ascii_case(known))
+        })
     }
 
     pub fn database_url(&self) -> String {
@@ -202,6 +215,21 @@ mod tests {
             assert_eq!(config.limits.image_size_cap, 5);
             assert_eq!(config.auth.mode, AuthMode::FakeToken);
             assert_eq!(config.bind, "127.0.0.1:1");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unrelated_glint_variables_are_ignored_but_typos_in_sections_are_not() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("GLINT_BIN", "/usr/bin/glint");
+            jail.set_env("GLINT_TEST_DATABASE_URL", "postgres://localhost/x");
+            jail.set_env("GLINT_DATA_DIR", "/tmp/glint-x");
+            let config = Config::load(None, &Overrides::default())?;
+            assert_eq!(config.data_dir, PathBuf::from("/tmp/glint-x"));
+            jail.set_env("GLINT_AUTH__MODDE", "noauth");
+            let error = Config::load(None, &Overrides::default()).expect_err("typo accepted");
+            assert!(error.to_string().contains("modde"), "{error}");
             Ok(())
         });
     }
