@@ -233,4 +233,15 @@ mod tests {
             Ok(())
         });
     }
+
+    #[test]
+    fn example_file_loads_and_states_the_defaults() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../glint.example.toml");
+        figment::Jail::expect_with(|_| {
+            let config = Config::load(Some(&example), &Overrides::default())?;
+            let as_json = |c: &Config| serde_json::to_value(c).map_err(|e| e.to_string());
+            assert_eq!(as_json(&config)?, as_json(&Config::default())?);
+            Ok(())
+        });
+    }
 }
