@@ -149,7 +149,9 @@ impl Config {
     fn environment() -> Env {
         Env::prefixed("GLINT_").split("__").filter(|key| {
             let top = key.as_str().split('.').next().unwrap_or_default();
-            TOP_LEVEL_KEYS.iter().any(|known| top.eq_ignore_ascii_case(known))
+            TOP_LEVEL_KEYS
+                .iter()
+                .any(|known| top.eq_ignore_ascii_case(known))
         })
     }
 
@@ -161,10 +163,12 @@ impl Config {
     }
 
     pub fn store_url(&self) -> String {
-        self.store
-            .url
-            .clone()
-            .unwrap_or_else(|| format!("file://{}", absolute(&self.data_dir.join("images")).display()))
+        self.store.url.clone().unwrap_or_else(|| {
+            format!(
+                "file://{}",
+                absolute(&self.data_dir.join("images")).display()
+            )
+        })
     }
 
     pub fn limits(&self) -> glint_service::Limits {
@@ -200,8 +204,14 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://glint:s3cret@db/glint"), "postgres://glint:***@db/glint");
-        assert_eq!(redact_url("sqlite://./glint-data/glint.db"), "sqlite://./glint-data/glint.db");
+        assert_eq!(
+            redact_url("postgres://glint:s3cret@db/glint"),
+            "postgres://glint:***@db/glint"
+        );
+        assert_eq!(
+            redact_url("sqlite://./glint-data/glint.db"),
+            "sqlite://./glint-data/glint.db"
+        );
     }
 
     #[test]
@@ -209,7 +219,10 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.set_env("GLINT_LIMITS__IMAGE_MEMBER_QUOTA", "10");
             jail.set_env("GLINT_AUTH__MODE", "fake-token");
-            jail.create_file("glint.toml", "bind = \"127.0.0.1:1\"\n[limits]\nimage_size_cap = 5\n")?;
+            jail.create_file(
+                "glint.toml",
+                "bind = \"127.0.0.1:1\"\n[limits]\nimage_size_cap = 5\n",
+            )?;
             let config = Config::load(None, &Overrides::default())?;
             assert_eq!(config.limits.image_member_quota, 10);
             assert_eq!(config.limits.image_size_cap, 5);
