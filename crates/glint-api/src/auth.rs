@@ -73,10 +73,11 @@ fn resolve(settings: AuthSettings, headers: &HeaderMap) -> Option<RequestContext
 /// The first of `names` present, percent-decoded (glanceclient percent-encodes header values).
 fn header(headers: &HeaderMap, names: &[&str]) -> Option<String> {
     names.iter().find_map(|name| {
-        headers
-            .get(*name)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| percent_decode_str(v.trim()).decode_utf8_lossy().into_owned())
+        headers.get(*name).and_then(|v| v.to_str().ok()).map(|v| {
+            percent_decode_str(v.trim())
+                .decode_utf8_lossy()
+                .into_owned()
+        })
     })
 }
 
@@ -123,32 +124,55 @@ mod tests {
         h
     }
 
-    const TRUSTED: AuthSettings = AuthSettings { mode: AuthMode::TrustedHeaders, allow_anonymous: false };
-    const FAKE: AuthSettings = AuthSettings { mode: AuthMode::FakeToken, allow_anonymous: false };
+    const TRUSTED: AuthSettings = AuthSettings {
+        mode: AuthMode::TrustedHeaders,
+        allow_anonymous: false,
+    };
+    const FAKE: AuthSettings = AuthSettings {
+        mode: AuthMode::FakeToken,
+        allow_anonymous: false,
+    };
 
     #[test]
     fn trusted_headers_need_confirmed_identity() {
         assert_eq!(resolve(TRUSTED, &headers(&[("x-tenant-id", "p")])), None);
         let ctx = resolve(
             TRUSTED,
-            &headers(&[("x-identity-status", "Confirmed"), ("x-tenant-id", "p"), ("x-roles", "Member%2Creader")]),
+            &headers(&[
+                ("x-identity-status", "Confirmed"),
+                ("x-tenant-id", "p"),
+                ("x-roles", "Member%2Creader"),
+            ]),
         )
         .expect("ctx");
         assert_eq!(ctx.owner(), Some("p"));
         assert!(ctx.has_role("member") && !ctx.is_admin);
-        let anon = AuthSettings { allow_anonymous: true, ..TRUSTED };
-        assert_eq!(resolve(anon, &HeaderMap::new()), Some(RequestContext::anonymous()));
+        let anon = AuthSettings {
+            allow_anonymous: true,
+            ..TRUSTED
+        };
+        assert_eq!(
+            resolve(anon, &HeaderMap::new()),
+            Some(RequestContext::anonymous())
+        );
     }
 
     #[test]
     fn fake_tokens_are_percent_decoded() {
-        let ctx = resolve(FAKE, &headers(&[("x-auth-token", "u%3Aproj%3Aadmin%2Cmember")])).expect("ctx");
+        let ctx = resolve(
+            FAKE,
+            &headers(&[("x-auth-token", "u%3Aproj%3Aadmin%2Cmember")]),
+        )
+        .expect("ctx");
         assert_eq!(ctx.user_id.as_deref(), Some("u"));
         assert_eq!(ctx.owner(), Some("proj"));
         assert!(ctx.is_admin);
         let ctx = resolve(FAKE, &headers(&[("x-auth-token", "u:none:member")])).expect("ctx");
         assert_eq!(ctx.owner(), None);
-        assert_eq!(resolve(FAKE, &headers(&[("x-auth-token", "garbage")])), None);
+        assert_eq!(
+            resolve(FAKE, &headers(&[("x-auth-token", "garbage")])),
+            None
+        );
         assert_eq!(resolve(FAKE, &HeaderMap::new()), None);
     }
 }

@@ -48,7 +48,9 @@ impl JsonBody {
     /// For calls that take no body (DECISIONS D9: Glance answers 500 here; glint 400).
     pub fn reject_present(&self) -> Result<(), ApiError> {
         match self.0 {
-            Some(_) => Err(ApiError::bad_request("This call does not accept a request body.")),
+            Some(_) => Err(ApiError::bad_request(
+                "This call does not accept a request body.",
+            )),
             None => Ok(()),
         }
     }

@@ -12,9 +12,7 @@ fn document(headers: &HeaderMap) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("localhost:9292");
     let base = format!("http://{host}");
-    let entry = |id: &str, status: &str, path: &str| {
-        json!({"id": id, "status": status, "links": [{"rel": "self", "href": format!("{base}/{path}/")}]})
-    };
+    let entry = |id: &str, status: &str, path: &str| json!({"id": id, "status": status, "links": [{"rel": "self", "href": format!("{base}/{path}/")}]});
     json!({"versions": [
         entry("v1.1", "DEPRECATED", "v1"),
         entry("v1.0", "DEPRECATED", "v1"),

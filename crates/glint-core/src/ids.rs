@@ -117,13 +117,24 @@ mod tests {
             "{de2f2211-3ac7-4260-9142-41db0ecfb425}",
             "urn:uuid:de2f2211-3ac7-4260-9142-41db0ecfb425",
         ] {
-            assert_eq!(ImageId::parse(raw).map(|i| i.0), Some(canonical.into()), "{raw}");
+            assert_eq!(
+                ImageId::parse(raw).map(|i| i.0),
+                Some(canonical.into()),
+                "{raw}"
+            );
         }
     }
 
     #[test]
     fn image_id_rejects_non_uuids() {
-        for raw in ["", "abc", "../../etc/passwd", "de2f2211-3ac7-4260-9142-41db0ecfb42", "de2f2211-3ac7-4260-9142-41db0ecfb425x", "de2f2211-3ac7-4260-9142-41db0ecfb4-25"] {
+        for raw in [
+            "",
+            "abc",
+            "../../etc/passwd",
+            "de2f2211-3ac7-4260-9142-41db0ecfb42",
+            "de2f2211-3ac7-4260-9142-41db0ecfb425x",
+            "de2f2211-3ac7-4260-9142-41db0ecfb4-25",
+        ] {
             assert_eq!(ImageId::parse(raw), None, "{raw}");
         }
     }

@@ -1,12 +1,12 @@
 //! Image rows: create, read, update, status transitions, soft delete.
 
 use crate::error::DbError;
-use sqlx::AssertSqlSafe;
 use crate::pool::Db;
 use crate::rows::{IMAGE_COLUMNS, image_from_row};
 use crate::sql::{Bind, SqlBuilder};
 use glint_core::time_fmt::Timestamp;
 use glint_core::{Image, ImageId, ImageStatus};
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 use std::collections::{BTreeMap, HashMap};
@@ -69,7 +69,9 @@ impl Db {
             return Ok(None);
         };
         let mut image = image_from_row(&row)?;
-        image.properties = self.properties_of(std::slice::from_ref(&image.id)).await?
+        image.properties = self
+            .properties_of(std::slice::from_ref(&image.id))
+            .await?
             .remove(&image.id)
             .unwrap_or_default();
         Ok(Some(image))
@@ -84,12 +86,12 @@ impl Db {
         if ids.is_empty() {
             return Ok(out);
         }
-        let mut b = SqlBuilder::new("SELECT image_id, name, value FROM image_properties WHERE image_id IN (");
+        let mut b = SqlBuilder::new(
+            "SELECT image_id, name, value FROM image_properties WHERE image_id IN (",
+        );
         let texts: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
         b.push_text_list(&texts).push(")");
-        let rows: Vec<AnyRow> = b.query()?
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<AnyRow> = b.query()?.fetch_all(&self.pool).await?;
         for row in rows {
             let id: String = row.try_get("image_id")?;
             out.entry(ImageId::from_stored(id))
@@ -142,10 +144,7 @@ impl Db {
             b.push(" AND status = ")
                 .push_bind(Bind::Text(status.as_str().into()));
         }
-        let changed = b.query()?
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let changed = b.query()?.execute(&mut *tx).await?.rows_affected();
         if changed == 0 {
             return Ok(false);
         }
@@ -175,10 +174,7 @@ impl Db {
             .push(" AND deleted = 0 AND status IN (");
         let from: Vec<String> = from.iter().map(|s| s.as_str().to_owned()).collect();
         b.push_text_list(&from).push(")");
-        let changed = b.query()?
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
+        let changed = b.query()?.execute(&self.pool).await?.rows_affected();
         Ok(changed > 0)
     }
 

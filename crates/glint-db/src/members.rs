@@ -2,12 +2,12 @@
 //! membership list on both back ends.
 
 use crate::error::DbError;
-use sqlx::AssertSqlSafe;
 use crate::pool::Db;
 use crate::rows::{IMAGE_COLUMNS, MEMBER_COLUMNS, image_from_row, membership_from_row};
 use crate::sql::SqlBuilder;
 use glint_core::time_fmt::Timestamp;
 use glint_core::{Image, ImageId, MemberId, MemberStatus, Membership};
+use sqlx::AssertSqlSafe;
 use sqlx::{Any, Row, Transaction};
 
 impl Db {
@@ -43,17 +43,17 @@ impl Db {
 
     /// Every live membership of `member` on a non-deleted image, with that image, in creation
     /// order (for `/v1/shared-images/{member}`).
-    pub async fn memberships_of(
-        &self,
-        member: &str,
-    ) -> Result<Vec<(Membership, Image)>, DbError> {
+    pub async fn memberships_of(&self, member: &str) -> Result<Vec<(Membership, Image)>, DbError> {
         let sql = format!(
             "SELECT {MEMBER_COLUMNS}, {IMAGE_COLUMNS}, m.status AS member_status, \
              m.created_at AS member_created_at, m.updated_at AS member_updated_at \
              FROM image_members m JOIN images i ON i.id = m.image_id \
              WHERE m.member = $1 AND i.deleted = 0 ORDER BY m.created_at, m.image_id"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(member).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(member)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 let image = image_from_row(row)?;
@@ -87,9 +87,7 @@ impl Db {
             .push(" AND image_id IN (");
         let ids: Vec<String> = images.iter().map(|i| i.as_str().to_owned()).collect();
         b.push_text_list(&ids).push(")");
-        let rows = b.query()?
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = b.query()?.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| Ok(ImageId::from_stored(r.try_get("image_id")?)))
             .collect()
@@ -191,13 +189,12 @@ impl MembershipTx {
 
     /// Removes a membership; false when there was none.
     pub async fn delete(&mut self, member: &MemberId) -> Result<bool, DbError> {
-        let changed =
-            sqlx::query("DELETE FROM image_members WHERE image_id = $1 AND member = $2")
-                .bind(self.image.as_str())
-                .bind(member.as_str())
-                .execute(&mut *self.tx)
-                .await?
-                .rows_affected();
+        let changed = sqlx::query("DELETE FROM image_members WHERE image_id = $1 AND member = $2")
+            .bind(self.image.as_str())
+            .bind(member.as_str())
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
         Ok(changed > 0)
     }
 

@@ -9,7 +9,11 @@ use glint_core::{ImageStatus, RequestContext};
 impl Glint {
     /// Deletes image `raw_id` (v1-images §5.6): protected → 403, pending_delete → 403, already
     /// deleted (admin view) → 404, others' public images → 403, others' shared images → 404.
-    pub async fn delete_image(&self, ctx: &RequestContext, raw_id: &str) -> Result<(), ServiceError> {
+    pub async fn delete_image(
+        &self,
+        ctx: &RequestContext,
+        raw_id: &str,
+    ) -> Result<(), ServiceError> {
         ensure_writable(ctx)?;
         self.authorize(ctx, Action::DeleteImage)?;
         let image = self.find_visible(ctx, raw_id).await?.image;
@@ -22,11 +26,21 @@ impl Glint {
             ));
         }
         if image.deleted || image.status == ImageStatus::Deleted {
-            return Err(ServiceError::NotFound(format!("Image {} not found.", image.id)));
+            return Err(ServiceError::NotFound(format!(
+                "Image {} not found.",
+                image.id
+            )));
         }
         ensure_mutable(ctx, &image, raw_id, "delete")?;
-        if !self.db.soft_delete_image(&image.id, Timestamp::now()).await? {
-            return Err(ServiceError::NotFound(format!("Image {} not found.", image.id)));
+        if !self
+            .db
+            .soft_delete_image(&image.id, Timestamp::now())
+            .await?
+        {
+            return Err(ServiceError::NotFound(format!(
+                "Image {} not found.",
+                image.id
+            )));
         }
         // The record is gone for everybody once committed; the bytes follow. A failure here
         // leaves an unreferenced blob that the store scrub removes.

@@ -5,7 +5,9 @@
 //! lock, so concurrent calls behave as some serial order (across instances too).
 
 use crate::{Glint, ServiceError, ensure_writable};
-use glint_core::policy::{Action, MemberListScope, can_see_shared_row, can_share, member_list_scope};
+use glint_core::policy::{
+    Action, MemberListScope, can_see_shared_row, can_share, member_list_scope,
+};
 use glint_core::time_fmt::Timestamp;
 use glint_core::{ImageId, MemberId, MemberStatus, Membership, RequestContext};
 use glint_db::MembershipTx;
@@ -28,14 +30,16 @@ impl Glint {
         self.authorize(ctx, Action::GetMembers)?;
         let found = self.find_for_members(ctx, raw_id).await?;
         let members = self.db.list_members(&found.image.id).await?;
-        Ok(match member_list_scope(ctx, &found.image, found.own.as_ref()) {
-            MemberListScope::All => members,
-            MemberListScope::OnlyOwn(owner) => members
-                .into_iter()
-                .filter(|m| m.member.as_str() == owner)
-                .collect(),
-            MemberListScope::Nothing => Vec::new(),
-        })
+        Ok(
+            match member_list_scope(ctx, &found.image, found.own.as_ref()) {
+                MemberListScope::All => members,
+                MemberListScope::OnlyOwn(owner) => members
+                    .into_iter()
+                    .filter(|m| m.member.as_str() == owner)
+                    .collect(),
+                MemberListScope::Nothing => Vec::new(),
+            },
+        )
     }
 
     /// Adds `change.member` or updates its `can_share` (seed; D1–D3, D8): a new member gets
@@ -46,12 +50,15 @@ impl Glint {
         raw_id: &str,
         change: MemberChange,
     ) -> Result<(), ServiceError> {
-        let mut tx = self.begin_sharing(ctx, raw_id, Action::ModifyMember).await?;
+        let mut tx = self
+            .begin_sharing(ctx, raw_id, Action::ModifyMember)
+            .await?;
         let members = tx.members().await?;
         let now = Timestamp::now();
         if members.iter().any(|m| m.member == change.member) {
             if change.can_share.is_some() {
-                tx.update(&change.member, change.can_share, None, now).await?;
+                tx.update(&change.member, change.can_share, None, now)
+                    .await?;
             }
         } else {
             // D8: only a membership that would be new counts against the quota.
@@ -80,7 +87,9 @@ impl Glint {
                 None => wanted.push(change),
             }
         }
-        let mut tx = self.begin_sharing(ctx, raw_id, Action::ModifyMember).await?;
+        let mut tx = self
+            .begin_sharing(ctx, raw_id, Action::ModifyMember)
+            .await?;
         self.check_member_quota(wanted.len() as u64)?;
         let current: HashMap<MemberId, Membership> = tx
             .members()
@@ -98,7 +107,8 @@ impl Glint {
             match current.get(&change.member) {
                 Some(existing) => {
                     if change.can_share.is_some_and(|v| v != existing.can_share) {
-                        tx.update(&change.member, change.can_share, None, now).await?;
+                        tx.update(&change.member, change.can_share, None, now)
+                            .await?;
                     }
                 }
                 None => {
@@ -118,7 +128,9 @@ impl Glint {
         raw_id: &str,
         member: &MemberId,
     ) -> Result<(), ServiceError> {
-        let mut tx = self.begin_sharing(ctx, raw_id, Action::DeleteMember).await?;
+        let mut tx = self
+            .begin_sharing(ctx, raw_id, Action::DeleteMember)
+            .await?;
         if !tx.delete(member).await? {
             return Err(ServiceError::MembershipNotFound);
         }
@@ -145,7 +157,9 @@ impl Glint {
         };
         Ok(rows
             .into_iter()
-            .filter(|(row, image)| can_see_shared_row(ctx, row, image, sharer_of.contains(&image.id)))
+            .filter(|(row, image)| {
+                can_see_shared_row(ctx, row, image, sharer_of.contains(&image.id))
+            })
             .map(|(row, _)| row)
             .collect())
     }
@@ -170,7 +184,11 @@ impl Glint {
             .await?
             .ok_or_else(|| ServiceError::ImageNotFound(raw_id.to_owned()))?;
         let own = match ctx.owner() {
-            Some(owner) => tx.members().await?.into_iter().find(|m| m.member.as_str() == owner),
+            Some(owner) => tx
+                .members()
+                .await?
+                .into_iter()
+                .find(|m| m.member.as_str() == owner),
             None => None,
         };
         if !can_share(ctx, &found.image, own.as_ref()) {

@@ -16,7 +16,11 @@ pub struct Download {
 
 impl Glint {
     /// One image the caller may see (admins: deleted ones too).
-    pub async fn show_image(&self, ctx: &RequestContext, raw_id: &str) -> Result<Image, ServiceError> {
+    pub async fn show_image(
+        &self,
+        ctx: &RequestContext,
+        raw_id: &str,
+    ) -> Result<Image, ServiceError> {
         self.authorize(ctx, Action::GetImage)?;
         Ok(self.find_visible(ctx, raw_id).await?.image)
     }
@@ -32,9 +36,17 @@ impl Glint {
         match image.status {
             ImageStatus::Active => {}
             ImageStatus::Deactivated => {
-                return Err(ServiceError::Forbidden(format!("Image {} is deactivated", image.id)));
+                return Err(ServiceError::Forbidden(format!(
+                    "Image {} is deactivated",
+                    image.id
+                )));
             }
-            _ => return Err(ServiceError::NotFound(format!("Image {} is not active", image.id))),
+            _ => {
+                return Err(ServiceError::NotFound(format!(
+                    "Image {} is not active",
+                    image.id
+                )));
+            }
         }
         self.authorize(ctx, Action::DownloadImage)?;
         let body = match (&image.location, image.size) {

@@ -27,7 +27,9 @@ impl Glint {
         }
         let image = self.find_visible(ctx, raw_id).await?.image;
         if image.deleted {
-            return Err(ServiceError::Forbidden("Forbidden to update deleted image.".into()));
+            return Err(ServiceError::Forbidden(
+                "Forbidden to update deleted image.".into(),
+            ));
         }
         ensure_mutable(ctx, &image, raw_id, "update")?;
         let mut updated = change(&image)?;

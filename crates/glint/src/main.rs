@@ -48,7 +48,11 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     glint::telemetry::init(cli.log_json);
     let overrides = match &cli.command {
-        Command::Serve { bind, data_dir, auth } => Overrides {
+        Command::Serve {
+            bind,
+            data_dir,
+            auth,
+        } => Overrides {
             bind: bind.clone(),
             data_dir: data_dir.clone(),
             auth: *auth,

@@ -39,7 +39,10 @@ fn visibility_table() {
     assert!(!can_see_image(&RequestContext::anonymous(), &shared, false));
 
     let private = image(Some("owner"), Visibility::Private);
-    assert!(!can_see_image(&tenant("m"), &private, true), "D15: v2-private hides members");
+    assert!(
+        !can_see_image(&tenant("m"), &private, true),
+        "D15: v2-private hides members"
+    );
 
     for public in [Visibility::Public, Visibility::Community] {
         let img = image(Some("owner"), public);
@@ -70,15 +73,24 @@ fn sharing_rights() {
     assert!(!can_share(&tenant("x"), &img, None));
     let no_tenant = RequestContext::authenticated(Some("u".into()), None, []);
     assert!(!can_share(&no_tenant, &img, None));
-    assert!(!can_share(&tenant("x"), &image(None, Visibility::Shared), None), "Q13");
+    assert!(
+        !can_share(&tenant("x"), &image(None, Visibility::Shared), None),
+        "Q13"
+    );
 }
 
 #[test]
 fn member_list_scopes() {
     let img = image(Some("owner"), Visibility::Shared);
-    assert_eq!(member_list_scope(&tenant("owner"), &img, None), MemberListScope::All);
+    assert_eq!(
+        member_list_scope(&tenant("owner"), &img, None),
+        MemberListScope::All
+    );
     let sharer = membership(&img, "s", true);
-    assert_eq!(member_list_scope(&tenant("s"), &img, Some(&sharer)), MemberListScope::All);
+    assert_eq!(
+        member_list_scope(&tenant("s"), &img, Some(&sharer)),
+        MemberListScope::All
+    );
     assert_eq!(
         member_list_scope(&tenant("m"), &img, None),
         MemberListScope::OnlyOwn("m".into())
@@ -92,11 +104,17 @@ fn member_list_scopes() {
 #[test]
 fn mutability_table() {
     let shared = image(Some("owner"), Visibility::Shared);
-    assert_eq!(image_mutability(&tenant("owner"), &shared), Mutability::Allowed);
+    assert_eq!(
+        image_mutability(&tenant("owner"), &shared),
+        Mutability::Allowed
+    );
     assert_eq!(image_mutability(&tenant("m"), &shared), Mutability::Hidden);
     assert_eq!(image_mutability(&admin(), &shared), Mutability::Allowed);
     let public = image(Some("owner"), Visibility::Public);
-    assert_eq!(image_mutability(&tenant("m"), &public), Mutability::Forbidden);
+    assert_eq!(
+        image_mutability(&tenant("m"), &public),
+        Mutability::Forbidden
+    );
 }
 
 fn arb_visibility() -> impl Strategy<Value = Visibility> {

@@ -18,7 +18,10 @@ async fn trusted_headers_without_confirmed_identity_is_401() {
 #[tokio::test]
 async fn anonymous_access_when_enabled_is_read_only_and_public_only() {
     let app = spawn_app_with(|c| c.auth.allow_anonymous = true).await;
-    let private = app.tenant(OWNER).create_image_id("private", Some(b"p")).await;
+    let private = app
+        .tenant(OWNER)
+        .create_image_id("private", Some(b"p"))
+        .await;
     let public = send(
         app.admin()
             .post("/v1/images")
@@ -30,15 +33,27 @@ async fn anonymous_access_when_enabled_is_read_only_and_public_only() {
     let listed = app.anonymous().list_ids("").await;
     assert_eq!(listed.len(), 1, "only the public image: {listed:?}");
     assert!(!listed.contains(&private));
-    assert_eq!(app.anonymous().head_status(&private).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.anonymous().head_status(&private).await,
+        StatusCode::NOT_FOUND
+    );
     expect_error(
-        send(app.anonymous().post("/v1/images").header("x-image-meta-name", "x")).await,
+        send(
+            app.anonymous()
+                .post("/v1/images")
+                .header("x-image-meta-name", "x"),
+        )
+        .await,
         StatusCode::FORBIDDEN,
         "Read-only access",
     )
     .await;
     expect_error(
-        send(app.anonymous().put(&format!("/v1/images/{private}/members/{MEMBER}"))).await,
+        send(
+            app.anonymous()
+                .put(&format!("/v1/images/{private}/members/{MEMBER}")),
+        )
+        .await,
         StatusCode::FORBIDDEN,
         "Read-only access",
     )
@@ -69,7 +84,10 @@ async fn noauth_makes_every_caller_admin_and_is_refused_off_loopback() {
     let id = app.anonymous().create_image_id("ownerless", None).await;
     let head = send(app.anonymous().head(&format!("/v1/images/{id}"))).await;
     assert_eq!(head.status(), StatusCode::OK);
-    assert!(head.headers().get("x-image-meta-owner").is_none(), "owner is null");
+    assert!(
+        head.headers().get("x-image-meta-owner").is_none(),
+        "owner is null"
+    );
 
     let dir = tempfile::tempdir().expect("dir");
     let mut config = glint::config::Config::default();

@@ -229,7 +229,9 @@ impl Caller<'_> {
 
     /// Status of `HEAD /v1/images/{id}`.
     pub async fn head_status(&self, image: &str) -> StatusCode {
-        send(self.head(&format!("/v1/images/{image}"))).await.status()
+        send(self.head(&format!("/v1/images/{image}")))
+            .await
+            .status()
     }
 }
 
