@@ -18,8 +18,8 @@ pub use members::MemberChange;
 pub use read::Download;
 pub use upload::UploadCheck;
 
-use glint_core::policy::{Action, Policy};
 use glint_core::RequestContext;
+use glint_core::policy::{Action, Policy};
 use glint_db::Db;
 use glint_store::BlobStore;
 
@@ -73,7 +73,11 @@ impl Glint {
     }
 
     /// Fails with [`ServiceError::PolicyDenied`] unless the policy allows `action`.
-    pub(crate) fn authorize(&self, ctx: &RequestContext, action: Action) -> Result<(), ServiceError> {
+    pub(crate) fn authorize(
+        &self,
+        ctx: &RequestContext,
+        action: Action,
+    ) -> Result<(), ServiceError> {
         if self.policy.allows(ctx, action) {
             Ok(())
         } else {

@@ -71,13 +71,22 @@ impl BlobStore {
 
     /// Streams `body` to `key`, hashing as it goes, refusing more than `limit` bytes.
     /// On any failure the partial object is removed and nothing is left under `key`.
-    pub async fn put_stream<S, E>(&self, key: &str, body: S, limit: u64) -> Result<StoredBlob, StoreError>
+    pub async fn put_stream<S, E>(
+        &self,
+        key: &str,
+        body: S,
+        limit: u64,
+    ) -> Result<StoredBlob, StoreError>
     where
         S: Stream<Item = Result<Bytes, E>> + Send,
         E: Display,
     {
         let path = Path::from(key);
-        let upload = self.inner.put_multipart(&path).await.map_err(StoreError::backend)?;
+        let upload = self
+            .inner
+            .put_multipart(&path)
+            .await
+            .map_err(StoreError::backend)?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
         let mut hasher = ImageHasher::default();
         let mut body = std::pin::pin!(body);
@@ -88,7 +97,10 @@ impl BlobStore {
                     return Err(StoreError::TooLarge { limit });
                 }
                 hasher.update(&chunk);
-                writer.wait_for_capacity(PARTS_IN_FLIGHT).await.map_err(StoreError::backend)?;
+                writer
+                    .wait_for_capacity(PARTS_IN_FLIGHT)
+                    .await
+                    .map_err(StoreError::backend)?;
                 writer.put(chunk);
             }
             Ok(())
@@ -111,7 +123,11 @@ impl BlobStore {
     }
 
     /// Streams the object at `key`, or the bytes in `range` of it.
-    pub async fn get(&self, key: &str, range: Option<Range<u64>>) -> Result<BlobStream, StoreError> {
+    pub async fn get(
+        &self,
+        key: &str,
+        range: Option<Range<u64>>,
+    ) -> Result<BlobStream, StoreError> {
         let options = GetOptions {
             range: range.map(GetRange::Bounded),
             ..GetOptions::default()

@@ -14,7 +14,9 @@ use axum::routing::{MethodRouter, get, head, put};
 
 /// A 405 answer for methods a route does not take.
 fn reject(allow: &'static str) -> impl Fn(Method) -> std::future::Ready<ApiError> + Clone {
-    move |method: Method| std::future::ready(ApiError::method_not_allowed(method.as_str(), Some(allow)))
+    move |method: Method| {
+        std::future::ready(ApiError::method_not_allowed(method.as_str(), Some(allow)))
+    }
 }
 
 /// `GET /v1/` (with the trailing slash): an alias of the image list.

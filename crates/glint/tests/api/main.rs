@@ -8,7 +8,7 @@ mod images;
 mod images_errors;
 mod members;
 mod members_errors;
-mod sharing_model;
 mod shared_images;
+mod sharing_model;
 mod versions;
 mod visibility;
