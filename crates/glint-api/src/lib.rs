@@ -5,6 +5,7 @@
 pub mod auth;
 mod body;
 pub mod error;
+mod prometheus;
 mod request_id;
 mod v1;
 mod versions;
@@ -28,6 +29,7 @@ pub struct AppState {
 /// The whole HTTP application.
 pub fn app(glint: Glint, auth: AuthSettings) -> Router {
     let state = AppState { glint };
+    prometheus::install();
     let v1 = v1::router();
     let authenticated = Router::new()
         .nest("/v1", v1.clone())
@@ -41,7 +43,9 @@ pub fn app(glint: Glint, auth: AuthSettings) -> Router {
         .route("/", get(versions::multiple_choices))
         .route("/versions", get(versions::list))
         .route("/healthcheck", get(healthcheck))
+        .route("/metrics", get(prometheus::render))
         .merge(authenticated)
+        .route_layer(middleware::from_fn(prometheus::record))
         .fallback(not_found)
         .with_state(state)
         .layer(CatchPanicLayer::custom(|_| {
@@ -57,7 +61,9 @@ async fn not_found() -> error::ApiError {
 }
 
 /// `GET /healthcheck`: 200 `OK` when the database answers, else 503 (oslo.middleware's shape).
-async fn healthcheck(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
+async fn healthcheck(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (StatusCode, &'static str) {
     match state.glint.ping_database().await {
         Ok(()) => (StatusCode::OK, "OK"),
         Err(err) => {

@@ -18,7 +18,9 @@ pub async fn assign_request_id(request: Request, next: Next) -> Response {
         .get(HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
-        .filter(|v| !v.is_empty() && v.len() <= MAX_LENGTH && v.chars().all(|c| c.is_ascii_graphic()));
+        .filter(|v| {
+            !v.is_empty() && v.len() <= MAX_LENGTH && v.chars().all(|c| c.is_ascii_graphic())
+        });
     let id = match incoming {
         Some(v) if v.starts_with("req-") => v.to_owned(),
         Some(v) => format!("req-{v}"),
@@ -30,7 +32,16 @@ pub async fn assign_request_id(request: Request, next: Next) -> Response {
         method = %request.method(),
         path = %request.uri().path()
     );
-    let mut response = next.run(request).instrument(span).await;
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    // One access-log line per request (the body of a download may still be streaming).
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "finished"
+        );
+    });
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }

@@ -19,8 +19,13 @@ async fn root_is_multiple_choices_and_versions_is_ok_without_credentials() {
         .map(|v| v["id"].as_str().expect("id"))
         .collect();
     assert!(ids.contains(&"v1.1") && ids.contains(&"v1.0"), "{ids:?}");
-    let href = body["versions"][0]["links"][0]["href"].as_str().expect("href");
-    assert!(href.starts_with("http://127.0.0.1:") && href.ends_with("/v1/"), "{href}");
+    let href = body["versions"][0]["links"][0]["href"]
+        .as_str()
+        .expect("href");
+    assert!(
+        href.starts_with("http://127.0.0.1:") && href.ends_with("/v1/"),
+        "{href}"
+    );
 }
 
 #[tokio::test]
@@ -59,7 +64,9 @@ async fn version_prefixes_reach_the_same_api() {
     let app = spawn_app().await;
     let id = app.tenant(OWNER).create_image_id("x", None).await;
     for prefix in ["/v1", "/v1.0", "/v1.1"] {
-        let status = send(app.tenant(OWNER).head(&format!("{prefix}/images/{id}"))).await.status();
+        let status = send(app.tenant(OWNER).head(&format!("{prefix}/images/{id}")))
+            .await
+            .status();
         assert_eq!(status, StatusCode::OK, "{prefix}");
     }
     let alias = app.tenant(OWNER).list_ids("").await;
@@ -72,7 +79,12 @@ async fn version_prefixes_reach_the_same_api() {
 async fn unknown_paths_are_404_in_webob_framing() {
     let app = spawn_app().await;
     expect_error(
-        send(app.tenant(OWNER).get("/v1/nothing-here").header("accept", "text/plain")).await,
+        send(
+            app.tenant(OWNER)
+                .get("/v1/nothing-here")
+                .header("accept", "text/plain"),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "404 Not Found\n\nThe resource could not be found.",
     )
@@ -85,4 +97,24 @@ async fn healthcheck_reports_ok() {
     let response = send(app.anonymous().get("/healthcheck")).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(text(response).await, "OK");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template_without_credentials() {
+    let app = spawn_app().await;
+    let id = app.tenant(OWNER).create_image_id("x", None).await;
+    // A 404 for a specific id: the label is the template, never the id itself.
+    send(app.tenant(OTHER).get(&format!("/v1/images/{id}/members"))).await;
+    let response = send(app.anonymous().get("/metrics")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = text(response).await;
+    // The recorder is process-wide (other tests' servers count too), so only presence is checked.
+    for needle in [
+        r#"glint_http_requests_total{method="POST",route="/v1/images",status="201"}"#,
+        r#"glint_http_requests_total{method="GET",route="/v1/images/{id}/members",status="404"}"#,
+        "glint_http_request_duration_seconds_bucket{",
+    ] {
+        assert!(body.contains(needle), "{needle} missing from:\n{body}");
+    }
+    assert!(!body.contains(&id), "an image id leaked into a label");
 }
