@@ -8,15 +8,19 @@ use crate::sql::{Bind, SqlBuilder};
 use glint_core::Image;
 use glint_core::list::{DeletedFilter, ImageFilters, ImageListQuery, ListScope, SortDir, SortKey};
 
+/// An image's size for sorting and filtering: a reserved image without one counts as 0.
+const SIZE: &str = "COALESCE(i.size, 0)";
+
 /// The SQL expression a sort key orders by. NULLs are folded to the smallest value so that
-/// SQLite and PostgreSQL order alike and keyset comparisons never meet a NULL.
+/// SQLite and PostgreSQL order alike and keyset comparisons never meet a NULL. A missing size
+/// is 0, as v1 shows it (Glance `_reserve` stores 0 for a reserved image).
 fn sort_expr(key: SortKey) -> &'static str {
     match key {
         SortKey::Name => "COALESCE(i.name, '')",
         SortKey::Status => "i.status",
         SortKey::ContainerFormat => "COALESCE(i.container_format, '')",
         SortKey::DiskFormat => "COALESCE(i.disk_format, '')",
-        SortKey::Size => "COALESCE(i.size, -1)",
+        SortKey::Size => SIZE,
         SortKey::Id => "i.id",
         SortKey::CreatedAt => "i.created_at",
         SortKey::UpdatedAt => "i.updated_at",
@@ -31,7 +35,7 @@ fn sort_value(image: &Image, key: SortKey) -> Bind {
         SortKey::Status => Bind::Text(image.status.as_str().into()),
         SortKey::ContainerFormat => text(&image.container_format),
         SortKey::DiskFormat => text(&image.disk_format),
-        SortKey::Size => Bind::Int(image.size.unwrap_or(-1)),
+        SortKey::Size => Bind::Int(image.size.unwrap_or(0)),
         SortKey::Id => Bind::Text(image.id.as_str().into()),
         SortKey::CreatedAt => Bind::Text(image.created_at.to_stored()),
         SortKey::UpdatedAt => Bind::Text(image.updated_at.to_stored()),
@@ -76,9 +80,7 @@ impl Db {
         }
         b.push(" LIMIT ")
             .push_bind(Bind::Int(i64::from(query.limit)));
-        let rows = b.query()?
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = b.query()?.fetch_all(&self.pool).await?;
         let mut images = rows
             .iter()
             .map(image_from_row)
@@ -143,23 +145,26 @@ fn push_filters(b: &mut SqlBuilder, filters: &ImageFilters) {
             b.push(" AND ").push(expr).push_bind(Bind::Int(v));
         }
     };
-    int_cmp(b, "i.size >= ", filters.size_min);
-    int_cmp(b, "i.size <= ", filters.size_max);
+    int_cmp(b, &format!("{SIZE} >= "), filters.size_min);
+    int_cmp(b, &format!("{SIZE} <= "), filters.size_max);
     int_cmp(b, "i.min_ram = ", filters.min_ram);
     int_cmp(b, "i.min_disk = ", filters.min_disk);
     if let Some(protected) = filters.protected {
-        b.push(" AND i.protected = ").push_bind(Bind::Flag(protected));
+        b.push(" AND i.protected = ")
+            .push_bind(Bind::Flag(protected));
     }
     if let Some(since) = filters.changes_since {
         b.push(" AND i.updated_at > ")
             .push_bind(Bind::Text(since.to_stored()));
     }
     for (name, value) in &filters.properties {
-        b.push(" AND EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.name = ")
-            .push_bind(Bind::Text(name.clone()))
-            .push(" AND p.value = ")
-            .push_bind(Bind::Text(value.clone()))
-            .push(")");
+        b.push(
+            " AND EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.name = ",
+        )
+        .push_bind(Bind::Text(name.clone()))
+        .push(" AND p.value = ")
+        .push_bind(Bind::Text(value.clone()))
+        .push(")");
     }
 }
 

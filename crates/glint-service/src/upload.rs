@@ -46,7 +46,12 @@ impl Glint {
         let id = image.id.clone();
         if !self
             .db
-            .transition_status(&id, &[ImageStatus::Queued], ImageStatus::Saving, Timestamp::now())
+            .transition_status(
+                &id,
+                &[ImageStatus::Queued],
+                ImageStatus::Saving,
+                Timestamp::now(),
+            )
             .await?
         {
             return Err(unqueued());
@@ -88,7 +93,8 @@ impl Glint {
             }
         };
         if let Err(err) = verify(&stored, &check) {
-            self.fail_upload(&id, Some(&stored.key), check.failure_status).await;
+            self.fail_upload(&id, Some(&stored.key), check.failure_status)
+                .await;
             return Err(err);
         }
         let data = UploadedData {
@@ -101,7 +107,8 @@ impl Glint {
         let activated = match self.db.complete_upload(&id, &data, Timestamp::now()).await {
             Ok(done) => done,
             Err(err) => {
-                self.fail_upload(&id, Some(&stored.key), check.failure_status).await;
+                self.fail_upload(&id, Some(&stored.key), check.failure_status)
+                    .await;
                 return Err(err.into());
             }
         };
@@ -148,15 +155,15 @@ fn verify(stored: &StoredBlob, check: &UploadCheck) -> Result<(), ServiceError> 
              not match. Setting image status to 'killed'."
         ))
     };
-    if let Some(size) = check.size {
-        if u64::try_from(size).ok() != Some(stored.size) {
-            return Err(mismatch("size", &size, &stored.size));
-        }
+    if let Some(size) = check.size
+        && u64::try_from(size).ok() != Some(stored.size)
+    {
+        return Err(mismatch("size", &size, &stored.size));
     }
-    if let Some(checksum) = &check.checksum {
-        if !checksum.eq_ignore_ascii_case(&stored.md5) {
-            return Err(mismatch("checksum", checksum, &stored.md5));
-        }
+    if let Some(checksum) = &check.checksum
+        && !checksum.eq_ignore_ascii_case(&stored.md5)
+    {
+        return Err(mismatch("checksum", checksum, &stored.md5));
     }
     Ok(())
 }

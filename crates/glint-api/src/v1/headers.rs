@@ -12,9 +12,27 @@ const PROPERTY_PREFIX: &str = "x-image-meta-property-";
 
 /// Core fields a request may carry (Glance `IMAGE_META_HEADERS`).
 const CORE_FIELDS: [&str; 21] = [
-    "location", "size", "is_public", "disk_format", "container_format", "name", "status",
-    "copy_from", "uri", "checksum", "created_at", "updated_at", "deleted_at", "min_ram",
-    "min_disk", "owner", "store", "id", "protected", "deleted", "virtual_size",
+    "location",
+    "size",
+    "is_public",
+    "disk_format",
+    "container_format",
+    "name",
+    "status",
+    "copy_from",
+    "uri",
+    "checksum",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "min_ram",
+    "min_disk",
+    "owner",
+    "store",
+    "id",
+    "protected",
+    "deleted",
+    "virtual_size",
 ];
 
 /// Largest value of `min_disk` / `min_ram` (a 32-bit column in Glance).
@@ -64,7 +82,9 @@ impl V1Meta {
 
     /// Glance `bool_from_string`: true iff one of `1, t, true, on, y, yes`.
     pub fn flag(&self, field: &str) -> Option<bool> {
-        self.fields.get(field).map(|v| v.as_deref().is_some_and(truthy))
+        self.fields
+            .get(field)
+            .map(|v| v.as_deref().is_some_and(truthy))
     }
 
     /// A non-negative integer field (`size`, `min_disk`, `min_ram`, `virtual_size`).
@@ -84,7 +104,9 @@ impl V1Meta {
             ))
         };
         let parsed: i64 = raw.parse().map_err(|_| {
-            invalid(&format!("Cannot convert image {field} '{raw}' to an integer."))
+            invalid(&format!(
+                "Cannot convert image {field} '{raw}' to an integer."
+            ))
         })?;
         if parsed < 0 {
             return Err(invalid("Cannot be a negative value."));
@@ -101,7 +123,9 @@ impl V1Meta {
             if let Some(Some(raw)) = self.fields.get(field) {
                 let ok = Timestamp::parse_iso8601(raw).is_some_and(|t| t.year() >= 1900);
                 if !ok {
-                    return Err(ApiError::bad_request(format!("Invalid time format for {field}.")));
+                    return Err(ApiError::bad_request(format!(
+                        "Invalid time format for {field}."
+                    )));
                 }
             }
         }
@@ -155,24 +179,28 @@ fn header_fields(image: &Image) -> Vec<(&'static str, String)> {
 /// Adds `x-image-meta-*` (and `ETag`) headers describing `image` (v1-images §4.2). Values that
 /// cannot travel in a header (control characters) are left out rather than failing the call.
 pub fn write_image_headers(headers: &mut HeaderMap, image: &Image) {
-    let mut add = |name: String, value: &str| {
-        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_bytes(value.as_bytes())) {
-            (Ok(n), Ok(v)) => {
-                headers.append(n, v);
-            }
-            _ => tracing::debug!(%name, "image metadata not representable as a header"),
+    let mut add = |name: String, value: &str| match (
+        HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_bytes(value.as_bytes()),
+    ) {
+        (Ok(n), Ok(v)) => {
+            headers.append(n, v);
         }
+        _ => tracing::debug!(%name, "image metadata not representable as a header"),
     };
     for (field, value) in header_fields(image) {
         add(format!("{PREFIX}{field}"), &value);
     }
     for (name, value) in &image.properties {
-        add(format!("{PROPERTY_PREFIX}{}", name.to_ascii_lowercase()), value);
+        add(
+            format!("{PROPERTY_PREFIX}{}", name.to_ascii_lowercase()),
+            value,
+        );
     }
-    if let Some(checksum) = &image.checksum {
-        if let Ok(v) = HeaderValue::from_str(checksum) {
-            headers.insert(header::ETAG, v);
-        }
+    if let Some(checksum) = &image.checksum
+        && let Ok(v) = HeaderValue::from_str(checksum)
+    {
+        headers.insert(header::ETAG, v);
     }
 }
 
@@ -190,26 +218,42 @@ mod tests {
 
     #[test]
     fn names_are_normalised_and_unknown_fields_refused() {
-        let m = meta(&[("x-image-meta-is-public", "yes"), ("x-image-meta-property-os-distro", "ubuntu")])
-            .expect("meta");
+        let m = meta(&[
+            ("x-image-meta-is-public", "yes"),
+            ("x-image-meta-property-os-distro", "ubuntu"),
+        ])
+        .expect("meta");
         assert_eq!(m.flag("is_public"), Some(true));
-        assert_eq!(m.properties.get("os_distro"), Some(&Some("ubuntu".to_owned())));
+        assert_eq!(
+            m.properties.get("os_distro"),
+            Some(&Some("ubuntu".to_owned()))
+        );
         let err = meta(&[("x-image-meta-colour", "red")]).expect_err("bad header");
-        assert_eq!(err.explanation.as_deref(), Some("Bad header: x-image-meta-colour"));
+        assert_eq!(
+            err.explanation.as_deref(),
+            Some("Bad header: x-image-meta-colour")
+        );
     }
 
     #[test]
     fn integers_follow_glance_messages() {
-        let m = meta(&[("x-image-meta-size", "abc"), ("x-image-meta-min_ram", "-1")]).expect("meta");
+        let m =
+            meta(&[("x-image-meta-size", "abc"), ("x-image-meta-min_ram", "-1")]).expect("meta");
         assert_eq!(
             m.int("size").expect_err("nan").explanation.as_deref(),
-            Some("Invalid value 'abc' for parameter 'size': Cannot convert image size 'abc' to an integer.")
+            Some(
+                "Invalid value 'abc' for parameter 'size': Cannot convert image size 'abc' to an integer."
+            )
         );
         assert_eq!(
             m.int("min_ram").expect_err("neg").explanation.as_deref(),
             Some("Invalid value '-1' for parameter 'min_ram': Cannot be a negative value.")
         );
-        let m = meta(&[("x-image-meta-virtual_size", "None"), ("x-image-meta-name", "")]).expect("meta");
+        let m = meta(&[
+            ("x-image-meta-virtual_size", "None"),
+            ("x-image-meta-name", ""),
+        ])
+        .expect("meta");
         assert_eq!(m.int("virtual_size").expect("ok"), Some(None));
         assert_eq!(m.text("name"), Some(None));
     }

@@ -22,15 +22,9 @@ pub async fn create(
     body: Body,
 ) -> Result<Response, ApiError> {
     let meta = V1Meta::parse(&headers)?;
-    let cap = state.glint.limits().image_size_cap;
-    let declared = content_length(&headers).or(meta.int("size")?.flatten().map(|s| s as u64));
-    if declared.is_some_and(|n| n > cap) {
-        return Err(ApiError::bad_request(format!(
-            "Denying attempt to upload image larger than {cap} bytes."
-        )));
-    }
+    check_size_cap(&headers, &meta, state.glint.limits().image_size_cap)?;
     let with_data = has_body(&headers);
-    reject_external_sources(&meta)?;
+    reject_external_sources(&headers, &meta)?;
     let new = new_image(&meta)?;
     if with_data {
         // Glance checks these after reserving the record; glint refuses before storing anything.
@@ -109,7 +103,10 @@ pub async fn show(
     let mut response = Response::new(Body::from_stream(download.body));
     let headers = response.headers_mut();
     write_image_headers(headers, &download.image);
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
     Ok(response)
 }
@@ -124,14 +121,9 @@ pub async fn update(
 ) -> Result<Response, ApiError> {
     let meta = V1Meta::parse(&headers)?;
     meta.validate_times()?;
-    let cap = state.glint.limits().image_size_cap;
-    if content_length(&headers).is_some_and(|n| n > cap) {
-        return Err(ApiError::bad_request(format!(
-            "Denying attempt to upload image larger than {cap} bytes."
-        )));
-    }
+    check_size_cap(&headers, &meta, state.glint.limits().image_size_cap)?;
     let with_data = has_body(&headers);
-    reject_external_sources(&meta)?;
+    reject_external_sources(&headers, &meta)?;
     if with_data {
         require_octet_stream(&headers)?;
     }
@@ -207,12 +199,12 @@ impl MetadataChanges {
             }
         }
         let checksum = meta.text("checksum");
-        if let Some(Some(c)) = &checksum {
-            if c.len() > 32 {
-                return Err(ApiError::bad_request(format!(
-                    "Invalid checksum '{c}': can't exceed 32 characters"
-                )));
-            }
+        if let Some(Some(c)) = &checksum
+            && c.len() > 32
+        {
+            return Err(ApiError::bad_request(format!(
+                "Invalid checksum '{c}': can't exceed 32 characters"
+            )));
         }
         let mut disk_format = meta.text("disk_format");
         let mut container_format = meta.text("container_format");
@@ -223,7 +215,11 @@ impl MetadataChanges {
             container_format,
             visibility: meta.flag("is_public").map(|public| {
                 // v1 `is_public=false` stores `shared`, whatever the visibility was (§2.3).
-                if public { Visibility::Public } else { Visibility::Shared }
+                if public {
+                    Visibility::Public
+                } else {
+                    Visibility::Shared
+                }
             }),
             owner: meta.text("owner"),
             size: meta.int("size")?,
@@ -252,10 +248,15 @@ impl MetadataChanges {
             ("id", &self.id, current.id.as_str()),
         ] {
             if sent.as_ref().is_some_and(|v| v.as_deref() != Some(now)) {
-                return Err(ServiceError::Forbidden(format!("Forbidden to modify '{key}' of image.")));
+                return Err(ServiceError::Forbidden(format!(
+                    "Forbidden to modify '{key}' of image."
+                )));
             }
         }
-        let locked = matches!(current.status, ImageStatus::Active | ImageStatus::Deactivated);
+        let locked = matches!(
+            current.status,
+            ImageStatus::Active | ImageStatus::Deactivated
+        );
         if locked && !is_admin {
             let size_changes = self.size.is_some_and(|s| s != current.size);
             let checksum_changes = self
@@ -272,7 +273,9 @@ impl MetadataChanges {
             }
         }
         if with_data && current.status != ImageStatus::Queued {
-            return Err(ServiceError::Conflict("Cannot upload to an unqueued image".into()));
+            return Err(ServiceError::Conflict(
+                "Cannot upload to an unqueued image".into(),
+            ));
         }
         let mut image = current.clone();
         if let Some(v) = &self.name {
@@ -285,8 +288,11 @@ impl MetadataChanges {
             image.container_format = v.clone();
         }
         if with_data {
-            require_formats(image.disk_format.as_deref(), image.container_format.as_deref())
-                .map_err(|e| ServiceError::BadRequest(e.explanation.unwrap_or_default()))?;
+            require_formats(
+                image.disk_format.as_deref(),
+                image.container_format.as_deref(),
+            )
+            .map_err(|e| ServiceError::BadRequest(e.explanation.unwrap_or_default()))?;
         }
         if let Some(v) = self.visibility {
             image.visibility = v;
@@ -364,17 +370,19 @@ fn validate_formats(
     disk: &mut Option<Option<String>>,
     container: &mut Option<Option<String>>,
 ) -> Result<(), ApiError> {
-    if let Some(Some(d)) = disk.as_ref() {
-        if !DISK_FORMATS.contains(&d.as_str()) {
-            return Err(ApiError::bad_request(format!("Invalid disk format '{d}' for image.")));
-        }
+    if let Some(Some(d)) = disk.as_ref()
+        && !DISK_FORMATS.contains(&d.as_str())
+    {
+        return Err(ApiError::bad_request(format!(
+            "Invalid disk format '{d}' for image."
+        )));
     }
-    if let Some(Some(c)) = container.as_ref() {
-        if !CONTAINER_FORMATS.contains(&c.as_str()) {
-            return Err(ApiError::bad_request(format!(
-                "Invalid container format '{c}' for image."
-            )));
-        }
+    if let Some(Some(c)) = container.as_ref()
+        && !CONTAINER_FORMATS.contains(&c.as_str())
+    {
+        return Err(ApiError::bad_request(format!(
+            "Invalid container format '{c}' for image."
+        )));
     }
     let amazon = |v: &Option<Option<String>>| {
         v.as_ref()
@@ -422,21 +430,45 @@ fn require_octet_stream(headers: &HeaderMap) -> Result<(), ApiError> {
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase());
     if content_type.as_deref() != Some("application/octet-stream") {
-        return Err(ApiError::bad_request("Content-Type must be application/octet-stream"));
+        return Err(ApiError::bad_request(
+            "Content-Type must be application/octet-stream",
+        ));
     }
     Ok(())
 }
 
-/// glint keeps image data only in its own store: locations and copy-from URLs are refused
-/// (Glance answers the same for schemes it has no store for).
-fn reject_external_sources(meta: &V1Meta) -> Result<(), ApiError> {
-    if let Some(store) = meta.text("store").flatten() {
-        if store != "file" {
-            return Err(ApiError::bad_request(format!("Required store {store} is invalid")));
-        }
+/// Glance `ImageDeserializer`: a `Content-Length` or declared `x-image-meta-size` over
+/// `image_size_cap` is refused before anything is stored (400, not 413).
+fn check_size_cap(headers: &HeaderMap, meta: &V1Meta, cap: u64) -> Result<(), ApiError> {
+    let declared = meta
+        .int("size")?
+        .flatten()
+        .and_then(|s| u64::try_from(s).ok());
+    if content_length(headers).is_some_and(|n| n > cap) || declared.is_some_and(|n| n > cap) {
+        return Err(ApiError::bad_request(format!(
+            "Denying attempt to upload image larger than {cap} bytes."
+        )));
     }
-    for field in ["location", "copy_from"] {
-        match meta.text(field) {
+    Ok(())
+}
+
+/// glint keeps image data only in its own store: locations and copy-from URLs (the
+/// `x-glance-api-copy-from` header, or `x-image-meta-copy_from`) are refused (Glance answers the
+/// same for schemes it has no store for).
+fn reject_external_sources(headers: &HeaderMap, meta: &V1Meta) -> Result<(), ApiError> {
+    if let Some(store) = meta.text("store").flatten()
+        && store != "file"
+    {
+        return Err(ApiError::bad_request(format!(
+            "Required store {store} is invalid"
+        )));
+    }
+    let copy_from = headers.get("x-glance-api-copy-from").map(|v| {
+        let v = String::from_utf8_lossy(v.as_bytes()).trim().to_owned();
+        (!v.is_empty()).then_some(v)
+    });
+    for source in [meta.text("location"), copy_from, meta.text("copy_from")] {
+        match source {
             None => {}
             Some(None) => return Err(ApiError::bad_request("External source should not be empty")),
             Some(Some(uri)) => {
@@ -475,7 +507,11 @@ pub fn base_url(headers: &HeaderMap) -> String {
 }
 
 fn etag(response: &mut Response, image: &Image) {
-    if let Some(v) = image.checksum.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+    if let Some(v) = image
+        .checksum
+        .as_deref()
+        .and_then(|c| HeaderValue::from_str(c).ok())
+    {
         response.headers_mut().insert(header::ETAG, v);
     }
 }

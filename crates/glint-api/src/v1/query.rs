@@ -10,15 +10,22 @@ const MAX_LIMIT: u32 = 1000;
 
 /// Parses the raw query pairs for `ctx`. Unknown parameters are ignored, as Glance does.
 pub fn parse(ctx: &RequestContext, pairs: &[(String, String)]) -> Result<ImageListQuery, ApiError> {
-    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let bad_value = |name: &str, value: &str| {
         ApiError::bad_request(format!("Bad value passed to filter {name} got {value}"))
     };
-    let mut filters = ImageFilters::default();
-    filters.name = get("name").map(one_of).transpose()?;
-    filters.status = get("status").map(one_of).transpose()?;
-    filters.container_format = get("container_format").map(one_of).transpose()?;
-    filters.disk_format = get("disk_format").map(one_of).transpose()?;
+    let mut filters = ImageFilters {
+        name: get("name").map(one_of).transpose()?,
+        status: get("status").map(one_of).transpose()?,
+        container_format: get("container_format").map(one_of).transpose()?,
+        disk_format: get("disk_format").map(one_of).transpose()?,
+        ..ImageFilters::default()
+    };
     let non_negative = |name: &str| -> Result<Option<i64>, ApiError> {
         get(name)
             .map(|v| {
@@ -63,15 +70,18 @@ pub fn parse(ctx: &RequestContext, pairs: &[(String, String)]) -> Result<ImageLi
         }
     }
     // Deleted images: admins may ask for them; `changes-since` includes them for everyone.
-    let deleted_param = get("deleted").filter(|_| ctx.is_admin).map(crate::v1::headers::truthy);
+    let deleted_param = get("deleted")
+        .filter(|_| ctx.is_admin)
+        .map(crate::v1::headers::truthy);
     let deleted = match (deleted_param, filters.changes_since.is_some()) {
         (Some(true), _) => DeletedFilter::Only,
         (Some(false), _) => DeletedFilter::Exclude,
         (None, true) => DeletedFilter::Include,
         (None, false) => DeletedFilter::Exclude,
     };
-    let hide_killed =
-        deleted_param.is_none() && filters.changes_since.is_none() && filters.status.is_none();
+    // Glance adds `status != killed` whenever deleted images are excluded (registry
+    // `_get_filters` → `deleted=False`), even when a `status` filter asks for `killed`.
+    let hide_killed = deleted == DeletedFilter::Exclude;
     let limit = match get("limit") {
         None => DEFAULT_LIMIT,
         Some(v) => {
@@ -122,12 +132,13 @@ fn one_of(value: &str) -> Result<Vec<String>, ApiError> {
     if let Some(list) = value.strip_prefix("in:") {
         return Ok(list.split(',').map(|s| s.trim().to_owned()).collect());
     }
-    if let Some((op, _)) = value.split_once(':') {
-        if !op.is_empty() && op.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(ApiError::bad_request(format!(
-                "Unable to filter by unknown operator '{op}'."
-            )));
-        }
+    if let Some((op, _)) = value.split_once(':')
+        && !op.is_empty()
+        && op.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return Err(ApiError::bad_request(format!(
+            "Unable to filter by unknown operator '{op}'."
+        )));
     }
     Ok(vec![value.to_owned()])
 }
@@ -137,8 +148,10 @@ mod tests {
     use super::*;
 
     fn run(ctx: &RequestContext, q: &[(&str, &str)]) -> Result<ImageListQuery, ApiError> {
-        let pairs: Vec<(String, String)> =
-            q.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let pairs: Vec<(String, String)> = q
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         parse(ctx, &pairs)
     }
 
@@ -156,17 +169,54 @@ mod tests {
     }
 
     #[test]
+    fn killed_images_show_only_with_deleted_ones() {
+        assert!(
+            run(&tenant(), &[("status", "killed")])
+                .expect("q")
+                .hide_killed
+        );
+        assert!(
+            !run(&tenant(), &[("changes-since", "2000-01-01")])
+                .expect("q")
+                .hide_killed
+        );
+        let admin = RequestContext::authenticated(None, Some("a".into()), ["admin".to_string()]);
+        assert!(run(&admin, &[("deleted", "false")]).expect("q").hide_killed);
+        assert!(!run(&admin, &[("deleted", "true")]).expect("q").hide_killed);
+    }
+
+    #[test]
     fn errors_carry_glance_messages() {
-        let msg = |q: &[(&str, &str)]| run(&tenant(), q).expect_err("error").explanation.unwrap_or_default();
+        let msg = |q: &[(&str, &str)]| {
+            run(&tenant(), q)
+                .expect_err("error")
+                .explanation
+                .unwrap_or_default()
+        };
         assert_eq!(msg(&[("limit", "x")]), "limit param must be an integer");
         assert_eq!(msg(&[("limit", "-1")]), "limit param must be positive");
         assert_eq!(msg(&[("marker", "nope")]), "Invalid marker format");
-        assert_eq!(msg(&[("sort_dir", "up")]), "Unsupported sort_dir. Acceptable values: asc, desc");
+        assert_eq!(
+            msg(&[("sort_dir", "up")]),
+            "Unsupported sort_dir. Acceptable values: asc, desc"
+        );
         assert!(msg(&[("sort_key", "owner")]).starts_with("Unsupported sort_key."));
-        assert_eq!(msg(&[("size_min", "-3")]), "Bad value passed to filter size_min got -3");
-        assert_eq!(msg(&[("is_public", "maybe")]), "Bad value passed to filter is_public got maybe");
-        assert_eq!(msg(&[("changes-since", "tuesday")]), "Unrecognized changes-since value");
-        assert_eq!(msg(&[("protected", "none")]), "protected must be True, or False");
+        assert_eq!(
+            msg(&[("size_min", "-3")]),
+            "Bad value passed to filter size_min got -3"
+        );
+        assert_eq!(
+            msg(&[("is_public", "maybe")]),
+            "Bad value passed to filter is_public got maybe"
+        );
+        assert_eq!(
+            msg(&[("changes-since", "tuesday")]),
+            "Unrecognized changes-since value"
+        );
+        assert_eq!(
+            msg(&[("protected", "none")]),
+            "protected must be True, or False"
+        );
     }
 
     #[test]
@@ -179,14 +229,19 @@ mod tests {
         let admin = RequestContext::authenticated(None, Some("a".into()), ["admin".to_string()]);
         assert_eq!(
             run(&admin, &[("is_public", "none")]).expect("q").scope,
-            ListScope::AdminAll { tenant: Some("a".into()) }
+            ListScope::AdminAll {
+                tenant: Some("a".into())
+            }
         );
     }
 
     #[test]
     fn in_lists() {
         let q = run(&tenant(), &[("disk_format", "in:raw,qcow2")]).expect("q");
-        assert_eq!(q.filters.disk_format, Some(vec!["raw".into(), "qcow2".into()]));
+        assert_eq!(
+            q.filters.disk_format,
+            Some(vec!["raw".into(), "qcow2".into()])
+        );
         assert!(run(&tenant(), &[("name", "gt:x")]).is_err());
     }
 }
