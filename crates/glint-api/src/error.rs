@@ -61,6 +61,17 @@ impl ApiError {
         }
     }
 
+    /// A 400 the way Glance's registry words it and its API tier re-raises it, e.g.
+    /// `Invalid membership association: 'member_id'` (v1-sharing §3.3 worked example).
+    pub fn registry_bad_request(message: &str) -> Self {
+        Self::from_registry(
+            StatusCode::BAD_REQUEST,
+            StatusCode::BAD_REQUEST,
+            Some(message),
+            "",
+        )
+    }
+
     /// A registry error re-raised by Glance's API tier: the registry's whole plain-text body
     /// becomes the explanation of the API's error (v1-sharing §1.3, §3.3).
     fn from_registry(
@@ -69,7 +80,8 @@ impl ApiError {
         explanation: Option<&str>,
         detail: &str,
     ) -> Self {
-        let explanation = explanation.map_or_else(|| default_explanation(registry_status), str::to_owned);
+        let explanation =
+            explanation.map_or_else(|| default_explanation(registry_status), str::to_owned);
         Self::explained(status, plain_body(registry_status, &explanation, detail))
     }
 }
@@ -219,57 +231,137 @@ fn default_explanation(status: StatusCode) -> String {
     .to_owned()
 }
 
-/// `"<code> <title>\n\n<explanation>\n\n <detail>  "`, newlines inside flattened (WebOb
-/// `plain_body` with `strip_tags`).
+/// WebOb `strip_tags`: newlines become spaces, then `<br…>` becomes a newline, then other tags
+/// (`<…>`) vanish — two passes, as its two regular expressions.
+fn strip_tags(s: &str) -> String {
+    let flat = s.replace('\n', " ").replace('\r', "");
+    let breaks = replace_tags(&flat, true);
+    replace_tags(&breaks, false)
+}
+
+/// Replaces each shortest `<…>` (only those starting `<br`, any case, when `only_br`) with a
+/// newline (`only_br`) or nothing.
+fn replace_tags(s: &str, only_br: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let is_br = tail.get(1..3).is_some_and(|t| t.eq_ignore_ascii_case("br"));
+        if only_br && !is_br {
+            out.push('<');
+            rest = &tail[1..];
+            continue;
+        }
+        let Some(end) = tail.find('>') else {
+            rest = tail;
+            break;
+        };
+        if only_br {
+            out.push('\n');
+        }
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `"<code> <title>\n\n<explanation>\n\n <detail>  "`: WebOb's plain template over its
+/// `${explanation}<br /><br />\n${detail}\n\n` body, passed through `strip_tags`.
 fn plain_body(status: StatusCode, explanation: &str, detail: &str) -> String {
-    let flat = |s: &str| s.replace('\n', " ").replace('\r', "");
     format!(
-        "{} {}\n\n{}\n\n {}  ",
+        "{} {}\n\n{}",
         status.as_u16(),
         title(status),
-        flat(explanation),
-        flat(detail)
+        strip_tags(&format!("{explanation}<br /><br />\n{detail}\n\n"))
     )
 }
 
+/// WebOb `html_escape`: Python's `html.escape(s, quote=True)`, non-ASCII as decimal references.
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c if c.is_ascii() => out.push(c),
+            c => out.push_str(&format!("&#{};", u32::from(c))),
+        }
+    }
+    out
+}
+
+/// A JSON string as Python's `json.dumps` writes it (`ensure_ascii`: non-ASCII as `\uXXXX`).
+fn py_json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn render(error: &ApiError, framing: Framing) -> (&'static str, String) {
     let status = error.status;
     let code = format!("{} {}", status.as_u16(), title(status));
-    if let Some(method) = &error.method {
-        // WebOb's HTTPMethodNotAllowed uses its own body template.
-        let body = format!("{code}\n\nThe method {method} is not allowed for this resource. \n\n ");
-        return ("text/plain; charset=UTF-8", body);
-    }
-    let explanation = error
-        .explanation
-        .clone()
-        .unwrap_or_else(|| default_explanation(status));
-    let detail = error.detail.clone().unwrap_or_default();
+    // WebOb's body template is `${explanation}<br /><br />\n${detail}\n${html_comment}\n`;
+    // HTTPMethodNotAllowed has its own, naming the method.
+    let (explanation, detail, tail) = match &error.method {
+        Some(method) => (
+            format!("The method {method} is not allowed for this resource. "),
+            String::new(),
+            "",
+        ),
+        None => (
+            error
+                .explanation
+                .clone()
+                .unwrap_or_else(|| default_explanation(status)),
+            error.detail.clone().unwrap_or_default(),
+            "\n\n",
+        ),
+    };
     match framing {
-        Framing::Plain => ("text/plain; charset=UTF-8", plain_body(status, &explanation, &detail)),
+        Framing::Plain => {
+            let body = strip_tags(&format!("{explanation}<br /><br />\n{detail}{tail}"));
+            ("text/plain; charset=UTF-8", format!("{code}\n\n{body}"))
+        }
         Framing::Html => (
             "text/html; charset=UTF-8",
             format!(
-                "<html>\n <head>\n  <title>{code}</title>\n </head>\n <body>\n  <h1>{code}</h1>\n  {}<br /><br />\n{}\n\n\n </body>\n</html>",
+                "<html>\n <head>\n  <title>{code}</title>\n </head>\n <body>\n  <h1>{code}</h1>\n  {}<br /><br />\n{}{tail}\n </body>\n</html>",
                 html_escape(&explanation),
                 html_escape(&detail)
             ),
         ),
+        // `json.dumps({"message": …, "code": …, "title": …})`, in that key order.
         Framing::Json => (
             "application/json",
-            serde_json::json!({
-                "message": format!("{explanation}<br /><br />\n{detail}\n\n"),
-                "code": code,
-                "title": title(status),
-            })
-            .to_string(),
+            format!(
+                "{{\"message\": {}, \"code\": {}, \"title\": {}}}",
+                py_json_string(&format!("{explanation}<br /><br />\n{detail}{tail}")),
+                py_json_string(&code),
+                py_json_string(title(status))
+            ),
         ),
     }
 }
@@ -297,7 +389,10 @@ mod tests {
             "403 Forbidden\n\nAccess was denied to this resource.\n\n Read-only access  "
         );
         assert_eq!(
-            plain(ServiceError::MemberQuotaExceeded { attempted: 11, maximum: 10 }),
+            plain(ServiceError::MemberQuotaExceeded {
+                attempted: 11,
+                maximum: 10
+            }),
             "413 Request Entity Too Large\n\nThe limit has been exceeded on the number of allowed image members for this image. Attempted: 11, Maximum: 10\n\n   "
         );
         assert_eq!(
@@ -307,6 +402,17 @@ mod tests {
         assert_eq!(
             plain(ServiceError::MembershipNotFound),
             "404 Not Found\n\n404 Not Found  Membership could not be found.     \n\n   "
+        );
+    }
+
+    #[test]
+    fn strip_tags_and_escapes_as_webob_and_python() {
+        assert_eq!(strip_tags("a<b>c<BR/>d\ne<br"), "ac\nd e<br");
+        assert_eq!(strip_tags("x <a <br> y"), "x <a \n y");
+        assert_eq!(html_escape("<'é\"&>"), "&lt;&#x27;&#233;&quot;&amp;&gt;");
+        assert_eq!(
+            py_json_string("é😀\"\n\u{1}"),
+            r#""\u00e9\ud83d\ude00\"\n\u0001""#
         );
     }
 

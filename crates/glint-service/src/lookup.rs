@@ -12,14 +12,19 @@ pub(crate) struct Visible {
 }
 
 impl Glint {
-    /// Loads `raw_id` if `ctx` may see it. Ids that are not UUIDs cannot exist (404, as Glance's
-    /// "longer than 36 characters" rule). Admins see deleted images; others get 404 for them.
+    /// Loads `raw_id` if `ctx` may see it. Ids that are not UUIDs cannot exist (404), nor can ids
+    /// longer than 36 characters (Glance's rule). Admins see deleted images; others get 404 for them.
     pub(crate) async fn find_visible(
         &self,
         ctx: &RequestContext,
         raw_id: &str,
     ) -> Result<Visible, ServiceError> {
         let not_found = || ServiceError::ImageNotFound(raw_id.to_owned());
+        // Glance `_image_get`: longer than 36 characters → not found, even when it is another
+        // spelling of an existing id (braces, `urn:uuid:`).
+        if raw_id.chars().count() > 36 {
+            return Err(not_found());
+        }
         let id = ImageId::parse(raw_id).ok_or_else(not_found)?;
         let image = self.db.get_image(&id).await?.ok_or_else(not_found)?;
         let own = match ctx.owner() {
@@ -45,7 +50,10 @@ impl Glint {
     ) -> Result<Visible, ServiceError> {
         let found = self.find_visible(ctx, raw_id).await?;
         if found.image.deleted
-            || matches!(found.image.status, ImageStatus::Deleted | ImageStatus::PendingDelete)
+            || matches!(
+                found.image.status,
+                ImageStatus::Deleted | ImageStatus::PendingDelete
+            )
         {
             return Err(ServiceError::ImageDeleted(raw_id.to_owned()));
         }

@@ -16,9 +16,17 @@ use serde_json::{Map, Value};
 pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
+    method: Method,
     Path(image_id): Path<String>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
+    // axum routes HEAD to GET handlers; Glance's route takes GET only (v1-sharing §4).
+    if method == Method::HEAD {
+        return Err(ApiError::method_not_allowed(
+            method.as_str(),
+            Some("GET, PUT"),
+        ));
+    }
     body.reject_present()?;
     let rows = state.glint.list_members(&ctx, &image_id).await?;
     Ok(axum::Json(wire::members(&rows)).into_response())
@@ -79,9 +87,11 @@ pub async fn shared_images(
 }
 
 /// `GET /v1/images/{id}/members/{member}`: Glance routes it to a `show` that does not exist,
-/// so it is always 405, without `Allow` and without looking at the ids.
+/// so it is always 405, without `Allow` and without looking at the ids. HEAD (which axum sends
+/// here too) is an ordinary rejected method, with `Allow` (v1-sharing §4).
 pub async fn show_not_allowed(method: Method) -> ApiError {
-    ApiError::method_not_allowed(method.as_str(), None)
+    let allow = (method == Method::HEAD).then_some("GET, PUT, DELETE");
+    ApiError::method_not_allowed(method.as_str(), allow)
 }
 
 fn parse_member_id(raw: &str) -> Result<MemberId, ApiError> {
@@ -105,7 +115,10 @@ fn membership_fields<'a>(
     object: &'a Map<String, Value>,
     what: &str,
 ) -> Result<(Option<&'a Value>, Option<bool>), ApiError> {
-    if let Some(unknown) = object.keys().find(|k| *k != "can_share" && *k != "member_id") {
+    if let Some(unknown) = object
+        .keys()
+        .find(|k| *k != "can_share" && *k != "member_id")
+    {
         return Err(ApiError::bad_request(format!(
             "Unexpected key '{unknown}' in {what}. Allowed keys: member_id, can_share."
         )));
@@ -171,7 +184,7 @@ fn parse_memberships(body: Option<Value>) -> Result<Vec<MemberChange>, ApiError>
         .iter()
         .map(|entry| {
             let Value::Object(object) = entry else {
-                return Err(ApiError::bad_request(
+                return Err(ApiError::registry_bad_request(
                     "Invalid membership association: each entry must be an object",
                 ));
             };
@@ -179,12 +192,13 @@ fn parse_memberships(body: Option<Value>) -> Result<Vec<MemberChange>, ApiError>
             let member = match member_id {
                 Some(Value::String(id)) => parse_member_id(id.as_str())?,
                 Some(_) => {
-                    return Err(ApiError::bad_request(
+                    return Err(ApiError::registry_bad_request(
                         "Invalid membership association: member_id must be a string",
                     ));
                 }
                 None => {
-                    return Err(ApiError::bad_request(
+                    // Glance's registry message for an entry without `member_id` (transcript).
+                    return Err(ApiError::registry_bad_request(
                         "Invalid membership association: 'member_id'",
                     ));
                 }
@@ -208,7 +222,10 @@ mod tests {
         let ok = |v: Value| parse_add_body(Some(v), &member()).expect("accepted");
         assert_eq!(ok(json!({"member": {"can_share": true}})), Some(true));
         assert_eq!(ok(json!({"can_share": "FALSE"})), Some(false));
-        assert_eq!(ok(json!({"member_id": "m", "can_share": false})), Some(false));
+        assert_eq!(
+            ok(json!({"member_id": "m", "can_share": false})),
+            Some(false)
+        );
         assert_eq!(ok(json!({})), None);
         assert_eq!(ok(json!({"member": {}})), None);
         assert_eq!(parse_add_body(None, &member()).expect("none"), None);
@@ -221,7 +238,10 @@ mod tests {
             json!({"colour": "red"}),
             json!([1, 2]),
         ] {
-            assert!(parse_add_body(Some(bad.clone()), &member()).is_err(), "{bad}");
+            assert!(
+                parse_add_body(Some(bad.clone()), &member()).is_err(),
+                "{bad}"
+            );
         }
     }
 
