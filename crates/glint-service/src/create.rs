@@ -63,10 +63,12 @@ impl Glint {
         image.min_ram = new.min_ram;
         image.protected = new.protected;
         image.properties = new.properties;
+        // A declared checksum is recorded at once (Glance `_reserve`); data uploaded later must
+        // match it, and a successful upload replaces it with the computed one.
+        image.checksum = new.checksum;
         if new.size == Some(0) && !with_data {
             // v1: reserving with `x-image-meta-size: 0` yields an active, empty image.
             image.status = ImageStatus::Active;
-            image.checksum = new.checksum;
         }
         match self.db.insert_image(&image).await {
             Ok(()) => Ok(image),

@@ -143,9 +143,15 @@ pub async fn update(
         })
         .await?;
     if with_data {
+        // Glance checks the data against the size and checksum of the record (declared at
+        // reserve time or in this request); a size of 0 means "not declared".
         let check = UploadCheck {
-            size: meta.int("size")?.flatten(),
-            checksum: meta.text("checksum").flatten(),
+            size: meta
+                .int("size")?
+                .flatten()
+                .or(image.size)
+                .filter(|s| *s > 0),
+            checksum: meta.text("checksum").flatten().or(image.checksum.clone()),
             failure_status: ImageStatus::Killed,
         };
         image = state

@@ -1014,6 +1014,36 @@ async fn put_with_data_uploads_to_a_queued_image_and_keeps_its_properties() {
 }
 
 #[tokio::test]
+async fn size_and_checksum_declared_at_reserve_are_kept_and_checked_on_upload() {
+    let app = spawn_app().await;
+    let owner = app.tenant(OWNER);
+    let data = b"four".to_vec();
+    let response = send(
+        owner
+            .post("/v1/images")
+            .header("x-image-meta-disk_format", "raw")
+            .header("x-image-meta-container_format", "bare")
+            .header("x-image-meta-size", "4")
+            .header("x-image-meta-checksum", md5_hex(&data)),
+    )
+    .await;
+    let reserved = image_of(response).await;
+    // Glance `_reserve` records what was declared; the image waits for its data.
+    assert_eq!(reserved["status"], "queued");
+    assert_eq!(reserved["size"], 4);
+    assert_eq!(reserved["checksum"], md5_hex(&data));
+    let response = send(
+        owner
+            .put(&format!("/v1/images/{}", id_of(&reserved)))
+            .header("content-type", "application/octet-stream")
+            .body(data.clone()),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(image_of(response).await["status"], "active");
+}
+
+#[tokio::test]
 async fn put_with_a_chunked_body_uploads_too() {
     let app = spawn_app().await;
     let owner = app.tenant(OWNER);

@@ -6,7 +6,7 @@
 use crate::helpers::*;
 use crate::images::{
     blob_files, chunked, detail_of, download, force_status, header, image_of, kill_image, pattern,
-    plain, snapshot,
+    plain, snapshot, stored_image,
 };
 use glint_core::ImageStatus;
 use reqwest::{RequestBuilder, StatusCode};
@@ -470,8 +470,19 @@ async fn size_and_checksum_mismatches_kill_the_image_and_keep_no_bytes() {
             Some("killed"),
             "{id}"
         );
-        // A killed image records no checksum of data it does not hold.
-        assert_eq!(header(h.headers(), "x-image-meta-checksum"), None, "{id}");
+        // No checksum was computed for it: the record keeps only what the client declared.
+        let declared = (*id == by_checksum).then(|| wrong.to_owned());
+        assert_eq!(
+            header(h.headers(), "x-image-meta-checksum"),
+            declared,
+            "{id}"
+        );
+        let stored = stored_image(&app, id).await;
+        assert_eq!(
+            (stored.os_hash_value, stored.location),
+            (None, None),
+            "{id}"
+        );
         refused(
             owner.get(&format!("/v1/images/{id}")),
             StatusCode::NOT_FOUND,
@@ -974,4 +985,157 @@ async fn other_methods_are_405_with_allow() {
         assert_eq!(header(response.headers(), "allow").as_deref(), Some(allow));
     }
     assert_eq!(owner.head_status(&id).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn data_uploaded_later_must_match_the_size_and_checksum_declared_at_reserve() {
+    let app = spawn_app().await;
+    let owner = app.tenant(OWNER);
+    let reserve = |pairs: &[(&str, &str)]| {
+        meta(
+            owner
+                .post("/v1/images")
+                .header("x-image-meta-disk_format", "raw")
+                .header("x-image-meta-container_format", "bare"),
+            pairs,
+        )
+    };
+    let upload = |id: &str| {
+        owner
+            .put(&format!("/v1/images/{id}"))
+            .header("content-type", "application/octet-stream")
+            .body(b"four".to_vec())
+    };
+    let sized =
+        crate::helpers::id_of(&image_of(send(reserve(&[("x-image-meta-size", "10")])).await).await);
+    let wrong = "0123456789abcdef0123456789abcdef";
+    let summed = crate::helpers::id_of(
+        &image_of(send(reserve(&[("x-image-meta-checksum", wrong)])).await).await,
+    );
+    // Glance `upload_utils` compares the data with the record's size and checksum, which were
+    // stored by `_reserve`, even when the upload request does not repeat them.
+    refused(
+        upload(&sized),
+        StatusCode::BAD_REQUEST,
+        "Supplied size (10) and size generated from uploaded image (4) did not match. Setting image status to 'killed'.",
+    )
+    .await;
+    refused(
+        upload(&summed),
+        StatusCode::BAD_REQUEST,
+        &format!(
+            "Supplied checksum ({wrong}) and checksum generated from uploaded image ({}) did not match.",
+            md5_hex(b"four")
+        ),
+    )
+    .await;
+    for id in [&sized, &summed] {
+        let h = send(owner.head(&format!("/v1/images/{id}"))).await;
+        assert_eq!(
+            header(h.headers(), "x-image-meta-status").as_deref(),
+            Some("killed")
+        );
+    }
+    assert!(blob_files(&app).is_empty());
+}
+
+#[tokio::test]
+async fn while_data_is_arriving_the_image_is_saving_and_takes_no_second_upload() {
+    let app = spawn_app().await;
+    let owner = app.tenant(OWNER);
+    let id = owner.create_image_id("slow", None).await;
+    let path = format!("/v1/images/{id}");
+    let (release, gate) = tokio::sync::oneshot::channel::<()>();
+    let first = tokio::spawn(
+        owner
+            .put(&path)
+            .header("content-type", "application/octet-stream")
+            .body(gated_body(gate))
+            .send(),
+    );
+    wait_for_status(&owner, &id, "saving").await;
+    refused(
+        owner
+            .put(&path)
+            .header("content-type", "application/octet-stream")
+            .body(b"second".to_vec()),
+        StatusCode::CONFLICT,
+        "Cannot upload to an unqueued image",
+    )
+    .await;
+    refused(
+        owner.get(&path),
+        StatusCode::NOT_FOUND,
+        &format!("Image {id} is not active"),
+    )
+    .await;
+    release.send(()).expect("upload still running");
+    let response = first.await.expect("task").expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(download(&owner, &id).await.2, b"first half, second half");
+}
+
+#[tokio::test]
+async fn an_image_deleted_during_its_upload_stays_deleted_and_keeps_no_bytes() {
+    let app = spawn_app().await;
+    let owner = app.tenant(OWNER);
+    let id = owner.create_image_id("doomed", None).await;
+    let path = format!("/v1/images/{id}");
+    let (release, gate) = tokio::sync::oneshot::channel::<()>();
+    let upload = tokio::spawn(
+        plain(owner.put(&path))
+            .header("content-type", "application/octet-stream")
+            .body(gated_body(gate))
+            .send(),
+    );
+    wait_for_status(&owner, &id, "saving").await;
+    assert_eq!(send(owner.delete(&path)).await.status(), StatusCode::OK);
+    release.send(()).expect("upload still running");
+    let response = upload.await.expect("task").expect("response");
+    // Glance `upload_utils`: ImageNotFound after the store write → 412 Precondition Failed.
+    expect_error(
+        response,
+        StatusCode::PRECONDITION_FAILED,
+        &format!("Image {id} could not be found after upload. The image may have been deleted during the upload."),
+    )
+    .await;
+    assert_eq!(owner.head_status(&id).await, StatusCode::NOT_FOUND);
+    let h = send(app.admin().head(&path)).await;
+    assert_eq!(
+        header(h.headers(), "x-image-meta-status").as_deref(),
+        Some("deleted")
+    );
+    assert!(blob_files(&app).is_empty());
+}
+
+/// A chunked body that sends its first half, then waits for `gate` before the second.
+fn gated_body(gate: tokio::sync::oneshot::Receiver<()>) -> reqwest::Body {
+    let stream = futures::stream::unfold((0, Some(gate)), |(step, gate)| async move {
+        match step {
+            0 => Some((
+                Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"first half, ")),
+                (1, gate),
+            )),
+            1 => {
+                if let Some(gate) = gate {
+                    let _ = gate.await;
+                }
+                Some((Ok(bytes::Bytes::from_static(b"second half")), (2, None)))
+            }
+            _ => None,
+        }
+    });
+    reqwest::Body::wrap_stream(stream)
+}
+
+/// Polls HEAD until the image reaches `status` (the server moves it there on its own).
+async fn wait_for_status(caller: &Caller<'_>, id: &str, status: &str) {
+    for _ in 0..2000 {
+        let h = send(caller.head(&format!("/v1/images/{id}"))).await;
+        if header(h.headers(), "x-image-meta-status").as_deref() == Some(status) {
+            return;
+        }
+        tokio::task::yield_now().await;
+    }
+    panic!("{id} never reached {status}");
 }
