@@ -21,6 +21,9 @@ pub struct ApiError {
     pub allow: Option<&'static str>,
     /// Method name for WebOb's 405 template.
     pub method: Option<String>,
+    /// Glance raised it with `content_type='text/plain'` (its image lookup 404): what a HEAD
+    /// response says, as WebOb skips negotiation for HEAD.
+    pub plain_on_head: bool,
 }
 
 impl ApiError {
@@ -31,6 +34,7 @@ impl ApiError {
             detail: None,
             allow: None,
             method: None,
+            plain_on_head: false,
         }
     }
 
@@ -94,9 +98,11 @@ impl From<ServiceError> for ApiError {
             ServiceError::ReadOnly => Self::detailed(S::FORBIDDEN, message),
             ServiceError::NoAuthenticatedUser => Self::detailed(S::UNAUTHORIZED, message),
             ServiceError::PolicyDenied => Self::new(S::FORBIDDEN),
-            ServiceError::ImageNotFound(_) | ServiceError::ImageDeleted(_) => {
-                Self::detailed(S::NOT_FOUND, message)
-            }
+            ServiceError::ImageNotFound(_) => Self {
+                plain_on_head: true,
+                ..Self::detailed(S::NOT_FOUND, message)
+            },
+            ServiceError::ImageDeleted(_) => Self::detailed(S::NOT_FOUND, message),
             ServiceError::NoPermissionToShare => {
                 Self::from_registry(S::NOT_FOUND, S::FORBIDDEN, None, &message)
             }
@@ -148,12 +154,19 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let Some(error) = response.extensions_mut().remove::<ApiError>() else {
         return response;
     };
-    let (content_type, body) = render(&error, framing);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if is_head {
+        // WebOb answers HEAD without negotiating: the exception's own content type.
+        let content_type = if error.plain_on_head {
+            "text/plain; charset=UTF-8"
+        } else {
+            "text/html; charset=UTF-8"
+        };
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         return response;
     }
+    let (content_type, body) = render(&error, framing);
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let (parts, _) = response.into_parts();
     Response::from_parts(parts, axum::body::Body::from(body))
 }

@@ -5,6 +5,7 @@ use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::v1::wire;
 use axum::Extension;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -17,7 +18,7 @@ pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     method: Method,
-    Path(image_id): Path<String>,
+    image_id: Result<Path<String>, PathRejection>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     // axum routes HEAD to GET handlers; Glance's route takes GET only (v1-sharing §4).
@@ -27,6 +28,7 @@ pub async fn list(
             Some("GET, PUT"),
         ));
     }
+    let image_id = path(image_id)?;
     body.reject_present()?;
     let rows = state.glint.list_members(&ctx, &image_id).await?;
     Ok(axum::Json(wire::members(&rows)).into_response())
@@ -36,9 +38,10 @@ pub async fn list(
 pub async fn replace(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    Path(image_id): Path<String>,
+    image_id: Result<Path<String>, PathRejection>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
+    let image_id = path(image_id)?;
     let list = parse_memberships(body)?;
     state.glint.replace_members(&ctx, &image_id, list).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -48,9 +51,10 @@ pub async fn replace(
 pub async fn add(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    Path((image_id, member)): Path<(String, String)>,
+    ids: Result<Path<(String, String)>, PathRejection>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
+    let (image_id, member) = path(ids)?;
     let member = parse_member_id(&member)?;
     let can_share = parse_add_body(body, &member)?;
     state
@@ -64,9 +68,10 @@ pub async fn add(
 pub async fn remove(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    Path((image_id, member)): Path<(String, String)>,
+    ids: Result<Path<(String, String)>, PathRejection>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
+    let (image_id, member) = path(ids)?;
     body.reject_present()?;
     let member = parse_member_id(&member)?;
     state.glint.remove_member(&ctx, &image_id, &member).await?;
@@ -77,9 +82,10 @@ pub async fn remove(
 pub async fn shared_images(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    Path(member): Path<String>,
+    member: Result<Path<String>, PathRejection>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
+    let member = path(member)?;
     body.reject_present()?;
     let member = parse_member_id(&member)?;
     let rows = state.glint.shared_images(&ctx, &member).await?;
@@ -92,6 +98,13 @@ pub async fn shared_images(
 pub async fn show_not_allowed(method: Method) -> ApiError {
     let allow = (method == Method::HEAD).then_some("GET, PUT, DELETE");
     ApiError::method_not_allowed(method.as_str(), allow)
+}
+
+/// Path segments axum cannot decode (not UTF-8): a WebOb-framed 400 rather than axum's bare one.
+fn path<T>(extracted: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+    extracted
+        .map(|Path(value)| value)
+        .map_err(|rejection| ApiError::bad_request(rejection.body_text()))
 }
 
 fn parse_member_id(raw: &str) -> Result<MemberId, ApiError> {

@@ -771,6 +771,11 @@ async fn other_methods_on_member_routes_are_405_with_allow() {
             "{method} {path}"
         );
         if method == Method::HEAD {
+            // WebOb does not negotiate for HEAD: the exception's default content type.
+            assert_eq!(
+                response.headers()["content-type"],
+                "text/html; charset=UTF-8"
+            );
             assert_eq!(text(response).await, "", "no body on HEAD");
         } else {
             assert_eq!(
@@ -903,6 +908,32 @@ async fn caller_supplied_ids_are_escaped_per_framing() {
         plain.body,
         format!("404 Not Found\n\n{EXPL_404}\n\n Image with identifier café'\"& not found  ")
     );
+}
+
+#[tokio::test]
+async fn path_segments_that_are_not_utf8_get_a_webob_400() {
+    let app = spawn_app().await;
+    let fx = Fixture::new(&app).await;
+    for (method, path) in [
+        ("GET", "/v1/images/%FF/members".to_owned()),
+        ("PUT", "/v1/images/%FF/members".to_owned()),
+        ("PUT", format!("/v1/images/{}/members/%FF", fx.id)),
+        ("DELETE", format!("/v1/images/{}/members/caf%E9", fx.id)),
+        ("GET", "/v1/shared-images/%C3%28".to_owned()),
+    ] {
+        let response = raw(&app, method, &path, &identity(OWNER), None).await;
+        assert_eq!(response.status, 400, "{method} {path}");
+        assert_eq!(
+            response.header("content-type"),
+            Some("text/plain; charset=UTF-8")
+        );
+        assert!(
+            response.body.starts_with("400 Bad Request\n\n") && response.body.contains("UTF-8"),
+            "{method} {path}: {:?}",
+            response.body
+        );
+    }
+    fx.unchanged().await;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -385,6 +385,14 @@ impl<'a> World<'a> {
             if visible {
                 assert_eq!(head.headers()["x-image-meta-id"], image);
                 assert_eq!(head.headers()["x-image-meta-owner"], OWNER);
+            } else {
+                // Transcripts §28, §44: Glance's lookup 404 is plain text on HEAD, whatever
+                // the `Accept` (reqwest sends `*/*`).
+                assert_eq!(
+                    head.headers()["content-type"],
+                    "text/plain; charset=UTF-8",
+                    "{name}"
+                );
             }
             let (status, body) = download(&caller, image).await;
             assert_eq!(status, expected, "{name} GET {image}");
