@@ -31,7 +31,7 @@ pub struct DatabaseConfig {
     pub acquire_timeout_secs: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoreConfig {
     /// `file:///abs/dir`; default `file://<data_dir>/images`.
@@ -83,12 +83,6 @@ impl Default for DatabaseConfig {
     }
 }
 
-impl Default for StoreConfig {
-    fn default() -> Self {
-        Self { url: None }
-    }
-}
-
 impl Default for AuthConfig {
     fn default() -> Self {
         Self {
@@ -123,14 +117,15 @@ pub struct Overrides {
 
 impl Config {
     /// Loads the layers; `path` is the TOML file (`glint.toml` when present, if not given).
-    pub fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Self, figment::Error> {
+    /// The error is boxed: figment's is large and only ever travels to the start-up report.
+    pub fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match path {
             Some(p) => figment = figment.merge(Toml::file_exact(p)),
             None => figment = figment.merge(Toml::file("glint.toml")),
         }
         figment = figment.merge(Self::environment());
-        let mut config: Config = figment.extract()?;
+        let mut config: Config = figment.extract().map_err(Box::new)?;
         if let Some(bind) = &overrides.bind {
             config.bind = bind.clone();
         }
@@ -223,7 +218,7 @@ mod tests {
                 "glint.toml",
                 "bind = \"127.0.0.1:1\"\n[limits]\nimage_size_cap = 5\n",
             )?;
-            let config = Config::load(None, &Overrides::default())?;
+            let config = Config::load(None, &Overrides::default()).map_err(|e| *e)?;
             assert_eq!(config.limits.image_member_quota, 10);
             assert_eq!(config.limits.image_size_cap, 5);
             assert_eq!(config.auth.mode, AuthMode::FakeToken);
@@ -238,7 +233,7 @@ mod tests {
             jail.set_env("GLINT_BIN", "/usr/bin/glint");
             jail.set_env("GLINT_TEST_DATABASE_URL", "postgres://localhost/x");
             jail.set_env("GLINT_DATA_DIR", "/tmp/glint-x");
-            let config = Config::load(None, &Overrides::default())?;
+            let config = Config::load(None, &Overrides::default()).map_err(|e| *e)?;
             assert_eq!(config.data_dir, PathBuf::from("/tmp/glint-x"));
             jail.set_env("GLINT_AUTH__MODDE", "noauth");
             let error = Config::load(None, &Overrides::default()).expect_err("typo accepted");
@@ -251,7 +246,7 @@ mod tests {
     fn example_file_loads_and_states_the_defaults() {
         let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../glint.example.toml");
         figment::Jail::expect_with(|_| {
-            let config = Config::load(Some(&example), &Overrides::default())?;
+            let config = Config::load(Some(&example), &Overrides::default()).map_err(|e| *e)?;
             let as_json = |c: &Config| serde_json::to_value(c).map_err(|e| e.to_string());
             assert_eq!(as_json(&config)?, as_json(&Config::default())?);
             Ok(())
