@@ -87,7 +87,7 @@ pub async fn meta(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let image = state.glint.show_image(&ctx, &id).await?;
-    let mut response = StatusCode::OK.into_response();
+    let mut response = empty_webob_ok();
     write_image_headers(response.headers_mut(), &image);
     Ok(response)
 }
@@ -172,7 +172,17 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     state.glint.delete_image(&ctx, &id).await?;
-    Ok(StatusCode::OK.into_response())
+    Ok(empty_webob_ok())
+}
+
+/// 200 with an empty body and WebOb's default `Content-Type` (transcript blocks 3 and 50).
+fn empty_webob_ok() -> Response {
+    let mut response = StatusCode::OK.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=UTF-8"),
+    );
+    response
 }
 
 /// Metadata fields of a v1 request, validated, ready to apply to an image.

@@ -262,6 +262,11 @@ async fn head_returns_every_non_null_field_as_x_image_meta_headers() {
     assert_eq!(response.status(), StatusCode::OK);
     let h = response.headers().clone();
     assert!(text(response).await.is_empty());
+    // WebOb's default for an empty 200 (transcript block 3).
+    assert_eq!(
+        header(&h, "content-type").as_deref(),
+        Some("text/html; charset=UTF-8")
+    );
     let detail = detail_of(&owner, &id).await;
     // Transcript block 3, value for value; booleans are Python's `True`/`False`.
     for (name, expected) in [
@@ -1101,6 +1106,10 @@ async fn delete_soft_deletes_the_record_and_removes_the_bytes() {
     let response = send(owner.delete(&format!("/v1/images/{id}"))).await;
     // Transcript block 50: 200 with an empty body (not the api-ref's 204).
     assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        header(response.headers(), "content-type").as_deref(),
+        Some("text/html; charset=UTF-8")
+    );
     assert!(text(response).await.is_empty());
     assert!(blob_files(&app).is_empty());
     // Transcript block 51: the owner gets 404 now, and the list forgets it.
