@@ -125,6 +125,26 @@ impl ImageListQuery {
     }
 }
 
+impl ListScope {
+    /// The scope of a caller's list (v1-images §5.2, DECISIONS D10). `is_public` is the admin-only
+    /// v1 filter: `None` absent, `Some(None)` for `none`, `Some(Some(b))` for true/false; it is
+    /// ignored for everybody else.
+    pub fn for_caller(ctx: &crate::RequestContext, is_public: Option<Option<bool>>) -> Self {
+        let tenant = ctx.owner().map(str::to_owned);
+        if ctx.is_admin {
+            match is_public {
+                Some(None) => return Self::AdminAll { tenant },
+                Some(Some(false)) => return Self::AdminNonPublic { tenant },
+                _ => {}
+            }
+        }
+        match tenant {
+            Some(t) => Self::Tenant(t),
+            None => Self::PublicOnly,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,25 +168,5 @@ mod tests {
                 (SortKey::Id, SortDir::Asc)
             ]
         );
-    }
-}
-
-impl ListScope {
-    /// The scope of a caller's list (v1-images §5.2, DECISIONS D10). `is_public` is the admin-only
-    /// v1 filter: `None` absent, `Some(None)` for `none`, `Some(Some(b))` for true/false; it is
-    /// ignored for everybody else.
-    pub fn for_caller(ctx: &crate::RequestContext, is_public: Option<Option<bool>>) -> Self {
-        let tenant = ctx.owner().map(str::to_owned);
-        if ctx.is_admin {
-            match is_public {
-                Some(None) => return Self::AdminAll { tenant },
-                Some(Some(false)) => return Self::AdminNonPublic { tenant },
-                _ => {}
-            }
-        }
-        match tenant {
-            Some(t) => Self::Tenant(t),
-            None => Self::PublicOnly,
-        }
     }
 }

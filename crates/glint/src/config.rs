@@ -194,6 +194,8 @@ pub fn redact_url(url: &str) -> String {
 }
 
 #[cfg(test)]
+// figment::Jail's closures must return figment's (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 

@@ -90,9 +90,11 @@ async fn noauth_makes_every_caller_admin_and_is_refused_off_loopback() {
     );
 
     let dir = tempfile::tempdir().expect("dir");
-    let mut config = glint::config::Config::default();
-    config.bind = "0.0.0.0:0".into();
-    config.data_dir = dir.path().to_path_buf();
+    let mut config = glint::config::Config {
+        bind: "0.0.0.0:0".into(),
+        data_dir: dir.path().to_path_buf(),
+        ..glint::config::Config::default()
+    };
     config.auth.mode = AuthMode::Noauth;
     let refused = glint::startup::Application::build(&config).await;
     let message = refused.err().map(|e| e.to_string()).unwrap_or_default();

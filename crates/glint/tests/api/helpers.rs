@@ -30,9 +30,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         glint::telemetry::init(false);
     }
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::default();
-    config.bind = "127.0.0.1:0".into();
-    config.data_dir = data_dir.path().to_path_buf();
+    let mut config = Config {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_path_buf(),
+        ..Config::default()
+    };
     configure(&mut config);
     let app = Application::build(&config).await.expect("server starts");
     let address = format!("http://{}", app.address());
