@@ -51,7 +51,7 @@ impl Glint {
         change: MemberChange,
     ) -> Result<(), ServiceError> {
         let mut tx = self
-            .begin_sharing(ctx, raw_id, Action::ModifyMember)
+            .begin_sharing(ctx, raw_id, Action::ModifyMember, None)
             .await?;
         let members = tx.members().await?;
         let now = Timestamp::now();
@@ -87,10 +87,11 @@ impl Glint {
                 None => wanted.push(change),
             }
         }
+        // v1-sharing §5.3: the list's length is checked against the quota (step 8) after the
+        // image lookup but before the sharing right (step 10); it depends only on the request.
         let mut tx = self
-            .begin_sharing(ctx, raw_id, Action::ModifyMember)
+            .begin_sharing(ctx, raw_id, Action::ModifyMember, Some(wanted.len() as u64))
             .await?;
-        self.check_member_quota(wanted.len() as u64)?;
         let current: HashMap<MemberId, Membership> = tx
             .members()
             .await?
@@ -129,7 +130,7 @@ impl Glint {
         member: &MemberId,
     ) -> Result<(), ServiceError> {
         let mut tx = self
-            .begin_sharing(ctx, raw_id, Action::DeleteMember)
+            .begin_sharing(ctx, raw_id, Action::DeleteMember, None)
             .await?;
         if !tx.delete(member).await? {
             return Err(ServiceError::MembershipNotFound);
@@ -171,6 +172,7 @@ impl Glint {
         ctx: &RequestContext,
         raw_id: &str,
         action: Action,
+        attempted_members: Option<u64>,
     ) -> Result<MembershipTx, ServiceError> {
         ensure_writable(ctx)?;
         if ctx.owner().is_none() && !ctx.is_admin {
@@ -178,6 +180,9 @@ impl Glint {
         }
         self.authorize(ctx, action)?;
         let found = self.find_for_members(ctx, raw_id).await?;
+        if let Some(attempted) = attempted_members {
+            self.check_member_quota(attempted)?;
+        }
         let mut tx = self
             .db
             .begin_membership_change(&found.image.id)

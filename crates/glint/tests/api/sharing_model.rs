@@ -22,9 +22,6 @@ const ADMIN: usize = 4;
 const ADMIN_PROJECT: &str = "admin-project";
 /// Tenants that may be named as members: the four tenants and the admin's own project.
 const MEMBER_POOL: [&str; 5] = [OWNER, MEMBER, SHARER, OTHER, ADMIN_PROJECT];
-/// KNOWN BUG (see `Op::Replace` in `apply`): set to false once glint checks the replace quota
-/// before the sharing right, as v1-sharing §5.3 orders them.
-const KNOWN_BUG_REPLACE_QUOTA_AFTER_SHARE_CHECK: bool = true;
 /// An image id that never exists.
 const MISSING: &str = "00000000-0000-4000-8000-000000000000";
 
@@ -358,25 +355,15 @@ async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusCode, Status
                 None => StatusCode::NOT_FOUND,
                 Some(i) => {
                     let img = &mut model.images[i];
-                    let plain_member = !img.sharable_by(a) && img.row(a.project).is_some();
-                    if !img.member_call_lookup_ok(a) || plain_member {
-                        // D7: a plain member gets 404 on every change.
-                        StatusCode::NOT_FOUND
-                    } else if wanted.len() > QUOTA
-                        && KNOWN_BUG_REPLACE_QUOTA_AFTER_SHARE_CHECK
-                        && !img.sharable_by(a)
-                    {
-                        // KNOWN BUG: an outsider (not a member) who can see the image — i.e. a
-                        // public one — sending a list longer than the quota gets 404 from glint;
-                        // the spec expects 413 (next branch). glint-service `replace_members`
-                        // checks the sharing right (`begin_sharing`) before the quota.
+                    if !img.member_call_lookup_ok(a) {
                         StatusCode::NOT_FOUND
                     } else if wanted.len() > QUOTA {
                         // §5.3: the quota (step 8) is checked before the sharing right (step 10)
-                        // — DECISIONS keep Glance's order; it depends only on the request, so it
-                        // reveals nothing to an outsider looking at a public image.
+                        // for every caller that found the image — DECISIONS keep Glance's order;
+                        // it depends only on the request, so it reveals nothing.
                         StatusCode::PAYLOAD_TOO_LARGE
                     } else if !img.sharable_by(a) {
+                        // D7: plain members and outsiders get 404 on every change.
                         StatusCode::NOT_FOUND
                     } else {
                         // Seed/D4: listed existing members keep their position and can_share
