@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod images;
 mod images_errors;
+mod inventory_v1;
 mod members;
 mod members_errors;
 mod shared_images;
