@@ -3,10 +3,11 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::v1::headers::{V1Meta, write_image_headers};
+use crate::v1::image_path::ImageIdPath;
 use crate::v1::{query, wire};
 use axum::Extension;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use glint_core::image::{AMAZON_FORMATS, CONTAINER_FORMATS, DISK_FORMATS};
@@ -84,7 +85,7 @@ pub async fn detail(
 pub async fn meta(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    Path(id): Path<String>,
+    ImageIdPath(id): ImageIdPath,
 ) -> Result<Response, ApiError> {
     let image = state.glint.show_image(&ctx, &id).await?;
     let mut response = empty_webob_ok();
@@ -96,7 +97,7 @@ pub async fn meta(
 pub async fn show(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    Path(id): Path<String>,
+    ImageIdPath(id): ImageIdPath,
 ) -> Result<Response, ApiError> {
     let download = state.glint.download(&ctx, &id, None).await?;
     let size = download.image.size.unwrap_or(0);
@@ -115,7 +116,7 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    Path(id): Path<String>,
+    ImageIdPath(id): ImageIdPath,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -169,7 +170,7 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    Path(id): Path<String>,
+    ImageIdPath(id): ImageIdPath,
 ) -> Result<Response, ApiError> {
     state.glint.delete_image(&ctx, &id).await?;
     Ok(empty_webob_ok())

@@ -7,7 +7,7 @@ use crate::v1::wire;
 use axum::Extension;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use glint_core::{MemberId, RequestContext};
 use glint_service::MemberChange;
@@ -17,17 +17,9 @@ use serde_json::{Map, Value};
 pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    method: Method,
     image_id: Result<Path<String>, PathRejection>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    // axum routes HEAD to GET handlers; Glance's route takes GET only (v1-sharing §4).
-    if method == Method::HEAD {
-        return Err(ApiError::method_not_allowed(
-            method.as_str(),
-            Some("GET, PUT"),
-        ));
-    }
     let image_id = path(image_id)?;
     body.reject_present()?;
     let rows = state.glint.list_members(&ctx, &image_id).await?;
@@ -93,11 +85,10 @@ pub async fn shared_images(
 }
 
 /// `GET /v1/images/{id}/members/{member}`: Glance routes it to a `show` that does not exist,
-/// so it is always 405, without `Allow` and without looking at the ids. HEAD (which axum sends
-/// here too) is an ordinary rejected method, with `Allow` (v1-sharing §4).
-pub async fn show_not_allowed(method: Method) -> ApiError {
-    let allow = (method == Method::HEAD).then_some("GET, PUT, DELETE");
-    ApiError::method_not_allowed(method.as_str(), allow)
+/// so it is always 405, without `Allow` and without looking at the ids (v1-sharing §4). HEAD is
+/// an ordinary rejected method, with `Allow` (see the router).
+pub async fn show_not_allowed() -> ApiError {
+    ApiError::method_not_allowed("GET", None)
 }
 
 /// Path segments axum cannot decode (not UTF-8): a WebOb-framed 400 rather than axum's bare one.

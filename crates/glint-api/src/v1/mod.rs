@@ -1,6 +1,7 @@
 //! Images API v1: routes (Glance `glance/api/v1/router.py`), header codec, handlers.
 
 mod headers;
+mod image_path;
 mod images;
 mod members;
 mod query;
@@ -50,6 +51,8 @@ pub fn router() -> Router<AppState> {
             "/images/{id}/members",
             get(members::list)
                 .put(members::replace)
+                // axum would route HEAD to the GET handler; Glance's route takes GET only.
+                .head(reject("GET, PUT"))
                 .fallback(reject("GET, PUT")),
         )
         .route(
@@ -57,6 +60,7 @@ pub fn router() -> Router<AppState> {
             put(members::add)
                 .delete(members::remove)
                 .get(members::show_not_allowed)
+                .head(reject("GET, PUT, DELETE"))
                 .fallback(reject("GET, PUT, DELETE")),
         )
         .route(
