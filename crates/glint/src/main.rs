@@ -35,7 +35,7 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Print the effective configuration and exit.
+    /// Print the effective configuration (as JSON, passwords redacted) and exit.
     CheckConfig,
 }
 
@@ -70,12 +70,12 @@ async fn main() -> anyhow::Result<()> {
         Command::CheckConfig => {
             let mut shown = config.clone();
             shown.database.url = Some(glint::config::redact_url(&config.database_url()));
-            println!("{}", toml_like(&shown));
+            println!("{}", as_json(&shown));
             Ok(())
         }
     }
 }
 
-fn toml_like(config: &Config) -> String {
+fn as_json(config: &Config) -> String {
     serde_json::to_string_pretty(config).unwrap_or_default()
 }
