@@ -189,6 +189,12 @@ async fn a2_test_image_visibility_to_different_users() {
         |extra: &str| sorted([public.clone(), vec![by_owner[&(extra, "false")].clone()]].concat());
     let tenant1 = caller(&app, Some("tenant1"), false);
     assert_eq!(detail_ids(&tenant1, "").await, with("tenant1")); // V1-L05: 4 public + own private
+    let no_role = app.with_headers(vec![
+        ("x-identity-status", "Confirmed".into()),
+        ("x-tenant-id", "tenant1".into()),
+        ("x-user-id", "user-tenant1".into()),
+    ]);
+    assert_eq!(detail_ids(&no_role, "").await, with("tenant1")); // V1-L05: "no role"
     assert_eq!(
         detail_ids(&app.no_tenant(), "").await,
         sorted(public.clone())
@@ -813,9 +819,11 @@ async fn a6_tempest_images() {
         let response = send(owner.post("/v1/images").header(name, value)).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{name}"); // V1-T09
     }
-    // V1-T09: delete of a non-existent, blank, malformed or over-long id.
+    // V1-T09: delete of a non-existent, blank, malformed (`!@#$%^&*()`, percent-encoded) or
+    // over-long id.
     let missing = uuid::Uuid::new_v4().to_string();
-    for id in [missing.as_str(), "", "!@#$%^&*()", &"a".repeat(37)] {
+    let malformed = "%21%40%23%24%25%5E%26%2A%28%29";
+    for id in [missing.as_str(), "", malformed, &"a".repeat(37)] {
         let response = send(owner.delete(&format!("/v1/images/{id}"))).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{id:?}"); // V1-T09
     }
@@ -862,6 +870,12 @@ async fn a7_membership_visibility() {
         app.tenant("user2").members(&image1).await.1,
         rows(&[("user2", false)])
     ); // DB-06
+    // DB-06 for a member with `can_share`: D7 lets a sharer see the whole list.
+    owner1
+        .add_member(&image1, "user1", Some(json!({"can_share": true})))
+        .await;
+    let both_sharer = rows(&[("user1", true), ("user2", false)]);
+    assert_eq!(app.tenant("user1").members(&image1).await.1, both_sharer); // DB-06 (D7)
     assert_eq!(
         app.tenant("user3").members(&image1).await.0,
         StatusCode::NOT_FOUND
@@ -1061,6 +1075,20 @@ async fn c_x13_x14_guards() {
     )
     .await;
     expect_error(response, StatusCode::FORBIDDEN, "Read-only access").await;
+    let anonymous = app.anonymous();
+    let response = send(
+        anonymous
+            .put(&format!("/v1/images/{public}/members"))
+            .json(&json!({"memberships": []})),
+    )
+    .await;
+    expect_error(response, StatusCode::FORBIDDEN, "Read-only access").await; // X-13 (replace)
+    let response = send(anonymous.delete(&format!("/v1/images/{public}/members/{MEMBER}"))).await;
+    expect_error(response, StatusCode::FORBIDDEN, "Read-only access").await; // X-13 (remove)
+    // an anonymous caller lists public images only, even while a shared image has a member.
+    let shared = app.tenant(OWNER).create_image_id("shared", None).await;
+    app.tenant(OWNER).add_member(&shared, MEMBER, None).await;
+    assert_eq!(anonymous.list_ids("").await, vec![public.clone()]); // D10, D18
     let response = send(
         app.tenant(OWNER)
             .put(&format!("/v1/images/{public}/members/{MEMBER}"))
@@ -1219,4 +1247,95 @@ async fn json_body(response: reqwest::Response) -> Value {
     let body = text(response).await;
     assert!(status.is_success(), "{status}: {body}");
     serde_json::from_str(&body).expect("json body")
+}
+
+// ---------------------------------------------------------------------------------------------
+// DECISIONS that change the outcome of calls the inventory exercises.
+
+#[tokio::test]
+async fn decisions_on_inventory_calls() {
+    let app = spawn_app().await;
+    let owner = app.tenant(OWNER);
+    let image = owner.create_image_id("img", Some(b"data")).await;
+    // V1-U06 / V1-C03 route with other methods: D12.
+    let response = send(owner.head("/v1/shared-images/pattieblack")).await;
+    assert_eq!(response.status(), StatusCode::OK); // D12
+    for method in [Method::POST, Method::PUT, Method::DELETE] {
+        let response = send(owner.request(method.clone(), "/v1/shared-images/pattieblack")).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method}"
+        ); // D12
+        assert_eq!(response.headers()["allow"], "GET, HEAD"); // D12
+    }
+    let response = send(owner.get("/v1/shared-images/pattieblack").json(&json!({}))).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST); // D9/D12 clarification
+    // V1-F01 with member ids at and over the limit: D19.
+    let longest = "m".repeat(255);
+    assert_eq!(
+        owner.add_member(&image, &longest, None).await,
+        StatusCode::NO_CONTENT
+    ); // D19
+    let too_long = "m".repeat(256);
+    assert_eq!(
+        owner.add_member(&image, &too_long, None).await,
+        StatusCode::BAD_REQUEST
+    ); // D19
+    let list = json!([{"member_id": too_long}]);
+    assert_eq!(
+        owner.replace_members(&image, list).await,
+        StatusCode::BAD_REQUEST
+    ); // D19
+    // V1-U27 / V1-R18 / V1-U01 with an unexpected body: D9 (Glance 500).
+    let path = format!("/v1/images/{image}/members");
+    let response = send(owner.delete(&format!("{path}/{longest}")).json(&json!({}))).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST); // D9
+    let response = send(owner.get(&path).json(&json!({}))).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST); // D9
+    let response = send(owner.put(&path)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST); // D9: replace without a body
+    let response = send(owner.put(&path).json(&json!([{"member_id": MEMBER}]))).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST); // D9: array body
+    let response = send(
+        owner
+            .put(&format!("{path}/{MEMBER}"))
+            .json(&json!({"member": null})),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST); // D9: `member` not an object
+    // V1-T01 (a member may GET the image) — but not change it: D11.
+    owner.add_member(&image, MEMBER, None).await;
+    let member = app.tenant(MEMBER);
+    let response = send(
+        member
+            .put(&format!("/v1/images/{image}"))
+            .header("x-image-meta-name", "x"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND); // D11
+    let response = send(member.delete(&format!("/v1/images/{image}"))).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND); // D11
+    assert_eq!(member.head_status(&image).await, StatusCode::OK); // D11: still there
+    // X-03 with other string spellings and non-boolean values: D2.
+    let body = Some(json!({"member": {"can_share": "FALSE"}}));
+    assert_eq!(
+        owner.add_member(&image, MEMBER, body).await,
+        StatusCode::NO_CONTENT
+    ); // D2
+    for value in [json!(null), json!(""), json!("yes"), json!(1)] {
+        let body = Some(json!({"member": {"can_share": value}}));
+        assert_eq!(
+            owner.add_member(&image, MEMBER, body).await,
+            StatusCode::BAD_REQUEST,
+            "{value}"
+        ); // D2
+    }
+    // V1-U25 with a duplicate id: D5 (last entry wins), D6 (one row).
+    let list = json!([{"member_id": "dup", "can_share": true}, {"member_id": "dup"}]);
+    assert_eq!(
+        owner.replace_members(&image, list).await,
+        StatusCode::NO_CONTENT
+    ); // D5
+    assert_eq!(owner.members(&image).await.1, rows(&[("dup", false)])); // D5, D6
 }
