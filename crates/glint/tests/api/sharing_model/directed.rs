@@ -1,0 +1,164 @@
+//! Hand-written operation sequences through the model, for paths random runs reach rarely.
+
+use super::ops::{MemberRef, Op, Who};
+use super::{ADMIN, run_case};
+
+/// Hand-written sequences through the same model, for paths random runs reach rarely:
+/// publicizing, outsiders on public images, chains of sharers, the quota, admins on deleted
+/// images, the admin's project as a member.
+#[test]
+fn directed_sequences_match_the_reference_model() {
+    use MemberRef::Pool;
+    use Op::*;
+    const A: usize = 0;
+    const B: usize = 1;
+    const C: usize = 2;
+    const D: usize = 3;
+    const ADMIN_MEMBER: usize = 4;
+    let img = Some(0); // the newest image
+    let add = |who: usize, member: usize, can_share: Option<bool>, flat: bool| Add {
+        who: Who::Actor(who),
+        image: img,
+        member: Pool(member),
+        can_share,
+        flat,
+    };
+    let replace = |who: usize, list: &[(usize, Option<bool>)]| Replace {
+        who: Who::Actor(who),
+        image: img,
+        list: list.to_vec(),
+    };
+    let remove = |who: usize, member: usize| Remove {
+        who: Who::Actor(who),
+        image: img,
+        member: Pool(member),
+    };
+    let update = |who: usize, is_public: Option<bool>| Update {
+        who: Who::Actor(who),
+        image: img,
+        is_public,
+    };
+    let delete = |who: usize| Delete {
+        who: Who::Actor(who),
+        image: img,
+    };
+    let sequences: Vec<Vec<Op>> = vec![
+        // Publicize, outsiders and plain members of a public image, back to private.
+        vec![
+            Create {
+                actor: A,
+                data: Some(3),
+            },
+            update(A, Some(true)),
+            update(B, Some(true)),
+            update(ADMIN, Some(true)),
+            replace(D, &[(A, None), (B, None), (C, None), (D, None)]),
+            replace(D, &[(D, Some(true))]),
+            add(D, D, Some(true), false),
+            add(A, B, None, false),
+            replace(B, &[(B, Some(true))]),
+            remove(B, B),
+            update(B, None),
+            delete(B),
+            update(ADMIN, Some(false)),
+            update(B, None),
+            delete(B),
+            Update {
+                who: Who::Actor(A),
+                image: None,
+                is_public: Some(true),
+            },
+            Update {
+                who: Who::Actor(A),
+                image: None,
+                is_public: Some(false),
+            },
+        ],
+        // A chain of sharers; a sharer's replace without itself drops it; admin's project.
+        vec![
+            Create {
+                actor: A,
+                data: Some(9),
+            },
+            add(A, B, Some(true), true),
+            add(B, C, Some(true), false),
+            add(C, D, None, false),
+            replace(
+                C,
+                &[(C, None), (ADMIN_MEMBER, Some(true)), (B, Some(false))],
+            ),
+            add(B, D, None, false),
+            replace(ADMIN, &[(ADMIN_MEMBER, None), (C, None), (B, None)]),
+            remove(C, C),
+            remove(C, B),
+            add(ADMIN, B, Some(true), true),
+            remove(B, ADMIN_MEMBER),
+            delete(A),
+            add(ADMIN, B, None, false),
+            replace(ADMIN, &[]),
+            remove(ADMIN, B),
+            update(ADMIN, None),
+            delete(ADMIN),
+        ],
+        // The member quota (3): new members only; replace counts distinct members.
+        vec![
+            Create {
+                actor: B,
+                data: None,
+            },
+            add(B, A, None, false),
+            add(B, C, None, false),
+            add(B, D, Some(true), false),
+            add(B, ADMIN_MEMBER, None, false),
+            add(D, ADMIN_MEMBER, None, true),
+            add(B, A, Some(true), true),
+            replace(B, &[(A, None), (B, None), (C, None), (D, None)]),
+            replace(
+                D,
+                &[(A, None), (C, Some(true)), (A, Some(false)), (D, None)],
+            ),
+            replace(B, &[(C, None), (D, None), (C, None), (ADMIN_MEMBER, None)]),
+            add(ADMIN, D, None, false),
+        ],
+        // A plain member changes nothing; admin's own images; a missing image.
+        vec![
+            Create {
+                actor: ADMIN,
+                data: Some(1),
+            },
+            add(ADMIN, A, None, false),
+            replace(A, &[]),
+            replace(A, &[(A, None), (B, None), (C, None), (D, None)]),
+            remove(A, A),
+            add(A, B, None, false),
+            update(A, Some(false)),
+            delete(A),
+            Remove {
+                who: Who::Actor(ADMIN),
+                image: None,
+                member: Pool(A),
+            },
+            Delete {
+                who: Who::Actor(ADMIN),
+                image: None,
+            },
+            Add {
+                who: Who::Actor(A),
+                image: None,
+                member: Pool(B),
+                can_share: None,
+                flat: false,
+            },
+        ],
+    ];
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    for ops in sequences {
+        if let Err(e) = runtime.block_on(run_case(&ops)) {
+            panic!("{e}");
+        }
+    }
+}

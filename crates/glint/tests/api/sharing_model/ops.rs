@@ -1,0 +1,346 @@
+//! Operations: random generation (proptest strategies) and application to server and model.
+
+use super::model::{Model, ModelImage, actor, caller, member_name, pick, resolve};
+use super::{MAX_STEPS, MEMBER_POOL, MIN_STEPS, MISSING, QUOTA};
+use crate::helpers::*;
+use proptest::prelude::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// Who performs an operation.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Who {
+    /// One of the five actors (0–3 tenants, 4 admin).
+    Actor(usize),
+    /// Whoever owns the chosen image (so that successful changes are frequent).
+    ImageOwner,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Op {
+    /// `POST /v1/images` by an actor, with data (→ active) or without (→ queued).
+    Create { actor: usize, data: Option<u8> },
+    /// `PUT /v1/images/{i}/members/{m}`; `can_share` None = no body; `flat`: D1's flat body.
+    Add {
+        who: Who,
+        image: Option<usize>,
+        member: MemberRef,
+        can_share: Option<bool>,
+        flat: bool,
+    },
+    /// `PUT /v1/images/{i}/members` with `{"memberships": list}`.
+    Replace {
+        who: Who,
+        image: Option<usize>,
+        list: Vec<(usize, Option<bool>)>,
+    },
+    /// `DELETE /v1/images/{i}/members/{m}`.
+    Remove {
+        who: Who,
+        image: Option<usize>,
+        member: MemberRef,
+    },
+    /// `DELETE /v1/images/{i}`.
+    Delete { who: Who, image: Option<usize> },
+    /// `PUT /v1/images/{i}` renaming it, optionally with `x-image-meta-is_public`.
+    Update {
+        who: Who,
+        image: Option<usize>,
+        is_public: Option<bool>,
+    },
+}
+
+fn who() -> impl Strategy<Value = Who> {
+    prop_oneof![
+        1 => (0..5usize).prop_map(Who::Actor),
+        1 => Just(Who::ImageOwner),
+    ]
+}
+
+fn create() -> impl Strategy<Value = Op> {
+    (0..5usize, proptest::option::weighted(0.8, any::<u8>()))
+        .prop_map(|(actor, data)| Op::Create { actor, data })
+}
+
+/// A run: starts with an image, then random operations.
+pub(super) fn sequence() -> impl Strategy<Value = Vec<Op>> {
+    (
+        create(),
+        proptest::collection::vec(op(), MIN_STEPS - 1..MAX_STEPS),
+    )
+        .prop_map(|(first, mut rest)| {
+            rest.insert(0, first);
+            rest
+        })
+}
+
+/// An image: counted back from the newest one created (deleted ones included; mostly one of
+/// the last three, so that memberships pile up), or `None` now and then for an id that never
+/// existed.
+fn image() -> impl Strategy<Value = Option<usize>> {
+    prop_oneof![
+        1 => Just(None),
+        9 => (0..3usize).prop_map(Some),
+        3 => (0..16usize).prop_map(Some),
+    ]
+}
+
+/// A member to name: one of `MEMBER_POOL`, or one of the image's current members.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum MemberRef {
+    Pool(usize),
+    Current(usize),
+}
+
+fn member_ref() -> impl Strategy<Value = MemberRef> {
+    prop_oneof![
+        (0..MEMBER_POOL.len()).prop_map(MemberRef::Pool),
+        (0..4usize).prop_map(MemberRef::Current),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let member = 0..MEMBER_POOL.len();
+    let flag = proptest::option::of(any::<bool>());
+    prop_oneof![
+        1 => create(),
+        5 => (who(), image(), member_ref(), flag.clone(), any::<bool>()).prop_map(
+            |(who, image, member, can_share, flat)| Op::Add { who, image, member, can_share, flat }
+        ),
+        2 => (who(), image(), proptest::collection::vec((member, flag), 0..=4))
+            .prop_map(|(who, image, list)| Op::Replace { who, image, list }),
+        2 => (who(), image(), member_ref())
+            .prop_map(|(who, image, member)| Op::Remove { who, image, member }),
+        1 => (who(), image()).prop_map(|(who, image)| Op::Delete { who, image }),
+        2 => (who(), image(), proptest::option::of(any::<bool>()))
+            .prop_map(|(who, image, is_public)| Op::Update { who, image, is_public }),
+    ]
+}
+
+/// Distinct members of a replace list: first position, last entry wins whole (D5).
+fn dedup(list: &[(usize, Option<bool>)]) -> Vec<(String, Option<bool>)> {
+    let mut out: Vec<(String, Option<bool>)> = Vec::new();
+    for (m, flag) in list {
+        let name = MEMBER_POOL[*m].to_owned();
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some(entry) => entry.1 = *flag,
+            None => out.push((name, *flag)),
+        }
+    }
+    out
+}
+
+/// Runs one operation against the server and the model; returns (got, expected) statuses.
+pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusCode, StatusCode) {
+    match op {
+        Op::Create { actor: index, data } => {
+            let a = actor(*index);
+            let bytes = data.map(|seed| vec![seed; 1 + usize::from(seed % 7)]);
+            let id = caller(app, a)
+                .create_image_id("model", bytes.as_deref())
+                .await;
+            model.images.push(ModelImage {
+                id,
+                owner: a.project,
+                public: false,
+                deleted: false,
+                md5: bytes.as_deref().map(md5_hex),
+                members: Vec::new(),
+            });
+            // create_image_id asserts 201 itself.
+            (StatusCode::CREATED, StatusCode::CREATED)
+        }
+        Op::Add {
+            who,
+            image,
+            member,
+            can_share,
+            flat,
+        } => {
+            let index = pick(model, *image);
+            let a = resolve(model, *who, index);
+            let member = member_name(model, index, *member);
+            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
+            let body = can_share.map(|b| {
+                if *flat {
+                    json!({ "can_share": b })
+                } else {
+                    json!({ "member": { "can_share": b } })
+                }
+            });
+            let got = caller(app, a).add_member(&id, member, body).await;
+            let want = match index {
+                None => StatusCode::NOT_FOUND,
+                Some(i) => {
+                    let img = &mut model.images[i];
+                    if !img.member_call_lookup_ok(a) || !img.sharable_by(a) {
+                        // Non-sharers get 404, never 413 (Glance counts only the rows they
+                        // can see: at most their own + 1 ≤ QUOTA).
+                        StatusCode::NOT_FOUND
+                    } else if let Some(pos) = img.members.iter().position(|(m, _)| m == member) {
+                        // Existing member: seed/D1 — no body leaves it unchanged; D8 — no quota.
+                        if let Some(b) = can_share {
+                            img.members[pos].1 = *b;
+                        }
+                        StatusCode::NO_CONTENT
+                    } else if img.members.len() + 1 > QUOTA {
+                        StatusCode::PAYLOAD_TOO_LARGE
+                    } else {
+                        img.members
+                            .push((member.to_owned(), can_share.unwrap_or(false)));
+                        StatusCode::NO_CONTENT
+                    }
+                }
+            };
+            (got, want)
+        }
+        Op::Replace { who, image, list } => {
+            let index = pick(model, *image);
+            let a = resolve(model, *who, index);
+            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
+            let body: Vec<Value> = list
+                .iter()
+                .map(|(m, flag)| match flag {
+                    Some(b) => json!({ "member_id": MEMBER_POOL[*m], "can_share": b }),
+                    None => json!({ "member_id": MEMBER_POOL[*m] }),
+                })
+                .collect();
+            let got = caller(app, a).replace_members(&id, json!(body)).await;
+            let wanted = dedup(list);
+            let want = match index {
+                None => StatusCode::NOT_FOUND,
+                Some(i) => {
+                    let img = &mut model.images[i];
+                    if !img.member_call_lookup_ok(a) {
+                        StatusCode::NOT_FOUND
+                    } else if wanted.len() > QUOTA {
+                        // §5.3: the quota (step 8) is checked before the sharing right (step 10)
+                        // for every caller that found the image — DECISIONS keep Glance's order;
+                        // it depends only on the request, so it reveals nothing.
+                        StatusCode::PAYLOAD_TOO_LARGE
+                    } else if !img.sharable_by(a) {
+                        // D7: plain members and outsiders get 404 on every change.
+                        StatusCode::NOT_FOUND
+                    } else {
+                        // Seed/D4: listed existing members keep their position and can_share
+                        // unless given; new ones (incl. previously removed) are appended.
+                        let mut next: Vec<(String, bool)> = img
+                            .members
+                            .iter()
+                            .filter_map(|(m, s)| {
+                                wanted
+                                    .iter()
+                                    .find(|(w, _)| w == m)
+                                    .map(|(_, flag)| (m.clone(), flag.unwrap_or(*s)))
+                            })
+                            .collect();
+                        for (w, flag) in &wanted {
+                            if img.row(w).is_none() {
+                                next.push((w.clone(), flag.unwrap_or(false)));
+                            }
+                        }
+                        img.members = next;
+                        StatusCode::NO_CONTENT
+                    }
+                }
+            };
+            (got, want)
+        }
+        Op::Remove { who, image, member } => {
+            let index = pick(model, *image);
+            let a = resolve(model, *who, index);
+            let member = member_name(model, index, *member);
+            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
+            let got = caller(app, a).remove_member(&id, member).await;
+            let want = match index {
+                None => StatusCode::NOT_FOUND,
+                Some(i) => {
+                    let img = &mut model.images[i];
+                    if !img.member_call_lookup_ok(a) || !img.sharable_by(a) {
+                        StatusCode::NOT_FOUND
+                    } else if let Some(pos) = img.members.iter().position(|(m, _)| m == member) {
+                        img.members.remove(pos);
+                        StatusCode::NO_CONTENT
+                    } else {
+                        StatusCode::NOT_FOUND
+                    }
+                }
+            };
+            (got, want)
+        }
+        Op::Delete { who, image } => {
+            let index = pick(model, *image);
+            let a = resolve(model, *who, index);
+            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
+            let got = send(caller(app, a).delete(&format!("/v1/images/{id}")))
+                .await
+                .status();
+            let want = match index {
+                None => StatusCode::NOT_FOUND,
+                Some(i) => {
+                    let img = &mut model.images[i];
+                    if !img.visible_to(a) || img.deleted {
+                        // Non-admins cannot see it; admins: `Image <id> not found.` (§5.6).
+                        StatusCode::NOT_FOUND
+                    } else if a.admin || img.owner == a.project {
+                        // §5.6: 200, and all memberships are soft-deleted with the image.
+                        img.deleted = true;
+                        img.members.clear();
+                        StatusCode::OK
+                    } else if img.public {
+                        StatusCode::FORBIDDEN
+                    } else {
+                        // A member of a shared image: D11.
+                        StatusCode::NOT_FOUND
+                    }
+                }
+            };
+            (got, want)
+        }
+        Op::Update {
+            who,
+            image,
+            is_public,
+        } => {
+            let index = pick(model, *image);
+            let a = resolve(model, *who, index);
+            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
+            let mut request = caller(app, a)
+                .put(&format!("/v1/images/{id}"))
+                .header("x-image-meta-name", "renamed");
+            if let Some(p) = is_public {
+                request =
+                    request.header("x-image-meta-is_public", if *p { "true" } else { "false" });
+            }
+            let got = send(request).await.status();
+            let want = if *is_public == Some(true) && !a.admin {
+                // v1-images §1.4/§5.5: `publicize_image` (admin only) is enforced before the
+                // image is looked up.
+                StatusCode::FORBIDDEN
+            } else {
+                match index {
+                    None => StatusCode::NOT_FOUND,
+                    Some(i) => {
+                        let img = &mut model.images[i];
+                        if !img.visible_to(a) {
+                            StatusCode::NOT_FOUND
+                        } else if img.deleted {
+                            // Only admins get here: `Forbidden to update deleted image.`
+                            StatusCode::FORBIDDEN
+                        } else if a.admin || img.owner == a.project {
+                            if let Some(p) = is_public {
+                                img.public = *p;
+                            }
+                            StatusCode::OK
+                        } else if img.public {
+                            StatusCode::FORBIDDEN
+                        } else {
+                            StatusCode::NOT_FOUND
+                        }
+                    }
+                }
+            };
+            (got, want)
+        }
+    }
+}
