@@ -145,3 +145,25 @@ async fn other_methods_are_405_with_allow() {
     }
     assert_eq!(owner.head_status(&id).await, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn ids_that_do_not_decode_to_utf8_are_unknown_ids() {
+    let app = spawn_app().await;
+    let owner = app.tenant(OWNER);
+    owner.create_image_id("bystander", Some(b"x")).await;
+    let before = snapshot(&app).await;
+    // `%FF` cannot name an image: 404 like any unknown id, in WebOb framing (not axum's bare
+    // 400), the id shown with the undecodable byte replaced.
+    let path = "/v1/images/%FFab";
+    let message = "Image with identifier \u{FFFD}ab not found";
+    refused(owner.get(path), StatusCode::NOT_FOUND, message).await;
+    refused(
+        owner.put(path).header("x-image-meta-name", "x"),
+        StatusCode::NOT_FOUND,
+        message,
+    )
+    .await;
+    refused(owner.delete(path), StatusCode::NOT_FOUND, message).await;
+    assert_eq!(send(owner.head(path)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(snapshot(&app).await, before);
+}
