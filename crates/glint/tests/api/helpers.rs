@@ -91,6 +91,36 @@ impl TestApp {
     pub fn with_headers(&self, headers: Vec<(&'static str, String)>) -> Caller<'_> {
         Caller { app: self, headers }
     }
+
+    /// A public image owned by `owner`, created by an admin (making an image public is
+    /// admin-only by Glance's default policy). Returns its id.
+    pub async fn create_public_image(
+        &self,
+        owner: &str,
+        name: &str,
+        data: Option<&[u8]>,
+    ) -> String {
+        let mut request = self
+            .admin()
+            .post("/v1/images")
+            .header("x-image-meta-name", name)
+            .header("x-image-meta-is_public", "true")
+            .header("x-image-meta-owner", owner);
+        if let Some(data) = data {
+            request = request
+                .header("x-image-meta-disk_format", "raw")
+                .header("x-image-meta-container_format", "bare")
+                .header("content-type", "application/octet-stream")
+                .body(data.to_vec());
+        }
+        let response = send(request).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "create public {name}"
+        );
+        id_of(&response.json::<Value>().await.expect("json")["image"])
+    }
 }
 
 /// Requests made as one identity.

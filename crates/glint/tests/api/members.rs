@@ -430,15 +430,7 @@ async fn admins_manage_members_of_any_image() {
 #[tokio::test]
 async fn members_of_a_public_image_are_managed_by_its_owner_only() {
     let app = spawn_app().await;
-    let response = send(
-        app.admin()
-            .post("/v1/images")
-            .header("x-image-meta-name", "pub")
-            .header("x-image-meta-is_public", "true")
-            .header("x-image-meta-owner", OWNER),
-    )
-    .await;
-    let id = id_of(&response.json::<serde_json::Value>().await.expect("json")["image"]);
+    let id = app.create_public_image(OWNER, "pub", None).await;
     let owner = app.tenant(OWNER);
     assert_eq!(
         owner.add_member(&id, MEMBER, None).await,

@@ -302,16 +302,7 @@ impl Scenario {
             .tenant(OTHER)
             .create_image_id("i3", Some(b"three"))
             .await;
-        let response = send(
-            app.admin()
-                .post("/v1/images")
-                .header("x-image-meta-name", "public")
-                .header("x-image-meta-is_public", "true")
-                .header("x-image-meta-owner", OWNER),
-        )
-        .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let public = id_of(&response.json::<Value>().await.expect("json")["image"]);
+        let public = app.create_public_image(OWNER, "public", None).await;
         for (caller, image, member, can_share) in [
             (OWNER, &i1, MEMBER, false),
             (OWNER, &i1, SHARER, true),

@@ -307,20 +307,9 @@ impl<'a> World<'a> {
         let owner = app.tenant(OWNER);
         let private = owner.create_image_id("private", Some(PRIVATE_DATA)).await;
         let shared = owner.create_image_id("shared", Some(SHARED_DATA)).await;
-        let response = send(
-            app.admin()
-                .post("/v1/images")
-                .header("x-image-meta-name", "public")
-                .header("x-image-meta-disk_format", "raw")
-                .header("x-image-meta-container_format", "bare")
-                .header("x-image-meta-is_public", "true")
-                .header("x-image-meta-owner", OWNER)
-                .header("content-type", "application/octet-stream")
-                .body(PUBLIC_DATA),
-        )
-        .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let public = id_of(&response.json::<Value>().await.expect("json")["image"]);
+        let public = app
+            .create_public_image(OWNER, "public", Some(PUBLIC_DATA))
+            .await;
         assert_eq!(
             owner.add_member(&shared, MEMBER, None).await,
             StatusCode::NO_CONTENT

@@ -13,7 +13,7 @@ mod methods;
 
 use crate::helpers::*;
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const EXPL_404: &str = "The resource could not be found.";
@@ -76,16 +76,7 @@ fn member_paths(image: &str) -> Vec<(Method, String)> {
 
 /// A public image owned by OWNER (created by an admin: `publicize_image` is admin-only).
 async fn create_public(app: &TestApp) -> String {
-    let response = send(
-        app.admin()
-            .post("/v1/images")
-            .header("x-image-meta-name", "public")
-            .header("x-image-meta-is_public", "true")
-            .header("x-image-meta-owner", OWNER),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    id_of(&response.json::<Value>().await.expect("json")["image"])
+    app.create_public_image(OWNER, "public", None).await
 }
 
 fn identity(project: &str) -> Vec<(String, String)> {
