@@ -76,6 +76,23 @@ impl ApiError {
         )
     }
 
+    /// A 400 Glance's registry raises with the message as WebOb *detail* (after the default
+    /// explanation), e.g. `limit param must be positive`; the API tier re-raises it whole.
+    pub fn registry_bad_request_detail(message: &str) -> Self {
+        Self::from_registry(
+            StatusCode::BAD_REQUEST,
+            StatusCode::BAD_REQUEST,
+            None,
+            message,
+        )
+    }
+
+    /// A 400 raised by Glance's API tier with its message as WebOb *detail*
+    /// (`HTTPBadRequest(msg)`), e.g. `Bad value passed to filter size_min got big`.
+    pub fn bad_request_detail(message: impl Into<String>) -> Self {
+        Self::detailed(StatusCode::BAD_REQUEST, message)
+    }
+
     /// A registry error re-raised by Glance's API tier: the registry's whole plain-text body
     /// becomes the explanation of the API's error (v1-sharing §1.3, §3.3).
     fn from_registry(
@@ -112,6 +129,10 @@ impl From<ServiceError> for ApiError {
             ServiceError::MemberQuotaExceeded { .. } => {
                 Self::explained(S::PAYLOAD_TOO_LARGE, message)
             }
+            // These three match the real Glance 15 byte for byte (e2e/peer_diff).
+            ServiceError::ImageNotActive(_) => Self::detailed(S::NOT_FOUND, message),
+            ServiceError::UploadToUnqueuedImage => Self::detailed(S::CONFLICT, message),
+            ServiceError::InvalidMarker => Self::registry_bad_request(&message),
             ServiceError::BadRequest(m) => Self::explained(S::BAD_REQUEST, m),
             ServiceError::Forbidden(m) => Self::explained(S::FORBIDDEN, m),
             ServiceError::NotFound(m) => Self::explained(S::NOT_FOUND, m),

@@ -33,6 +33,16 @@ pub enum ServiceError {
          Attempted: {attempted}, Maximum: {maximum}"
     )]
     MemberQuotaExceeded { attempted: u64, maximum: i64 },
+    /// Data of an image that is not `active` was asked for (404; Glance's API tier raises it
+    /// with the message as WebOb detail).
+    #[error("Image {0} is not active")]
+    ImageNotActive(String),
+    /// Data sent to an image that is not `queued` (409, WebOb detail as Glance).
+    #[error("Cannot upload to an unqueued image")]
+    UploadToUnqueuedImage,
+    /// A list marker that names no image the caller can see (400, from Glance's registry).
+    #[error("Invalid marker. Image could not be found.")]
+    InvalidMarker,
     /// Request content that cannot be accepted (400); the message names the problem.
     #[error("{0}")]
     BadRequest(String),

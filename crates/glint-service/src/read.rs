@@ -42,10 +42,7 @@ impl Glint {
                 )));
             }
             _ => {
-                return Err(ServiceError::NotFound(format!(
-                    "Image {} is not active",
-                    image.id
-                )));
+                return Err(ServiceError::ImageNotActive(image.id.to_string()));
             }
         }
         self.authorize(ctx, Action::DownloadImage)?;
@@ -67,9 +64,7 @@ impl Glint {
             Some(id) => match self.find_visible(ctx, id.as_str()).await {
                 Ok(found) => Some(found.image),
                 Err(ServiceError::ImageNotFound(_)) => {
-                    return Err(ServiceError::BadRequest(
-                        "Invalid marker. Image could not be found.".into(),
-                    ));
+                    return Err(ServiceError::InvalidMarker);
                 }
                 Err(other) => return Err(other),
             },

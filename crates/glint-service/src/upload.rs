@@ -39,7 +39,7 @@ impl Glint {
         self.authorize(ctx, Action::UploadImage)?;
         let image = self.find_visible(ctx, raw_id).await?.image;
         crate::update::ensure_mutable(ctx, &image, raw_id, "update")?;
-        let unqueued = || ServiceError::Conflict("Cannot upload to an unqueued image".into());
+        let unqueued = || ServiceError::UploadToUnqueuedImage;
         if image.deleted || !image.status.accepts_upload() {
             return Err(unqueued());
         }

@@ -290,9 +290,7 @@ impl MetadataChanges {
             }
         }
         if with_data && current.status != ImageStatus::Queued {
-            return Err(ServiceError::Conflict(
-                "Cannot upload to an unqueued image".into(),
-            ));
+            return Err(ServiceError::UploadToUnqueuedImage);
         }
         let mut image = current.clone();
         if let Some(v) = &self.name {
