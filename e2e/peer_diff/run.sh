@@ -34,34 +34,12 @@ if [[ -z $peer_dir || ! -f $peer_dir/start-glance-v1.sh || ! -f $peer_dir/stop-g
   exit 2
 fi
 
-# --- the differ's virtualenv (stdlib + requests) ---------------------------------------
+# --- the differ's virtualenv (stdlib + requests) and the glint binary -------------------
+# shellcheck source=e2e/lib.sh
+source "$here/../lib.sh"
 venv="${GLINT_PEER_DIFF_VENV:-$HOME/.cache/glint-peer-diff/venv}"
-requirements="$here/requirements.txt"
-stamp="$venv/.glint-peer-diff-requirements"
-want="$( { cat "$requirements"; "$python" -c 'import sys; print(sys.version)'; } | sha256sum | cut -d' ' -f1)"
-if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-  echo "peer_diff: preparing virtualenv $venv" >&2
-  if [[ -e "$venv" ]]; then
-    if [[ ! -f "$venv/pyvenv.cfg" ]]; then
-      echo "peer_diff: $venv exists and is not a virtualenv; refusing to replace it" >&2
-      exit 2
-    fi
-    rm -rf "$venv"
-  fi
-  mkdir -p "$(dirname "$venv")"
-  "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
-  echo "$want" > "$stamp"
-fi
-
-# --- glint binary ----------------------------------------------------------------------
-if [[ -z "${GLINT_BIN:-}" ]]; then
-  (cd "$repo" && cargo build -p glint)
-  target_dir="$(cd "$repo" && cargo metadata --format-version 1 --no-deps \
-    | "$python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
-  GLINT_BIN="$target_dir/debug/glint"
-fi
-GLINT_BIN="$(cd "$(dirname "$GLINT_BIN")" && pwd)/$(basename "$GLINT_BIN")"
+ensure_venv peer_diff "$venv" "$here/requirements.txt"
+glint_binary "$repo"
 
 # --- free ports: glance PORT and PORT+1 (registry), glint another ----------------------
 free_ports() {
