@@ -64,6 +64,9 @@ pub async fn record(matched: Option<MatchedPath>, request: Request, next: Next) 
     let started = Instant::now();
     let method = request.method().as_str().to_owned();
     let route = matched.map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    // Names the operation in the request's span (opened before routing), so its log lines say
+    // which endpoint they belong to.
+    tracing::Span::current().record("route", route.as_str());
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
     metrics::counter!(REQUESTS, "method" => method.clone(), "route" => route.clone(), "status" => status)

@@ -30,7 +30,9 @@ pub async fn assign_request_id(request: Request, next: Next) -> Response {
         "request",
         request_id = %id,
         method = %request.method(),
-        path = %request.uri().path()
+        path = %request.uri().path(),
+        // The route template (`/v1/images/{id}/members`), filled in once routing has matched.
+        route = tracing::field::Empty,
     );
     let started = std::time::Instant::now();
     let mut response = next.run(request).instrument(span.clone()).await;
