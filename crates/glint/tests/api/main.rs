@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod concurrency;
 mod images;
 mod images_errors;
 mod inventory_v1;
