@@ -7,6 +7,7 @@ use crate::images::{
     stored_image,
 };
 use reqwest::{RequestBuilder, StatusCode};
+use tokio::io::AsyncWriteExt;
 
 #[tokio::test]
 async fn size_cap_refuses_declared_sizes_up_front() {
@@ -369,6 +370,56 @@ async fn an_image_deleted_during_its_upload_stays_deleted_and_keeps_no_bytes() {
 }
 
 /// A chunked body that sends its first half, then waits for `gate` before the second.
+/// A client that goes away mid-upload (its body stream fails, so the connection is dropped with
+/// bytes still owed) leaves the image `killed` with no bytes kept, never a short `active` image
+/// (Glance `_upload` → `safe_kill`; v1-images §5.1 row 10).
+#[tokio::test]
+async fn an_upload_cut_off_by_the_client_kills_the_image_and_keeps_no_bytes() {
+    let app = spawn_app().await;
+    let owner = app.tenant(OWNER);
+    let id = owner.create_image_id("interrupted", None).await;
+    // Over a raw socket: headers promising 1 MiB, 64 KiB of it, then the connection closes.
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "PUT /v1/images/{id} HTTP/1.1\r\nHost: {address}\r\nX-Identity-Status: Confirmed\r\n\
+         X-Tenant-Id: {OWNER}\r\nX-Roles: member\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+        1024 * 1024
+    );
+    socket.write_all(head.as_bytes()).await.expect("head");
+    socket.write_all(&pattern(64 * 1024)).await.expect("part");
+    socket.flush().await.expect("flush");
+    // Wait until the server has started saving, then hang up.
+    let mut saving = false;
+    for _ in 0..500 {
+        let h = send(owner.head(&format!("/v1/images/{id}"))).await;
+        if header(h.headers(), "x-image-meta-status").as_deref() == Some("saving") {
+            saving = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(saving, "the upload never started");
+    drop(socket);
+    // The server notices when the connection drops; give it a moment (no fixed sleep: poll).
+    let mut last = None;
+    for _ in 0..500 {
+        let h = send(owner.head(&format!("/v1/images/{id}"))).await;
+        last = header(h.headers(), "x-image-meta-status");
+        if last.as_deref() == Some("killed") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(last.as_deref(), Some("killed"));
+    assert!(blob_files(&app).is_empty(), "{:?}", blob_files(&app));
+    let (status, _, _) = download(&owner, &id).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
 fn gated_body(gate: tokio::sync::oneshot::Receiver<()>) -> reqwest::Body {
     let stream = futures::stream::unfold((0, Some(gate)), |(step, gate)| async move {
         match step {
