@@ -160,11 +160,24 @@ impl Caller<'_> {
 
     /// Creates an image through v1 (with `data` as its bytes when given); returns its JSON.
     pub async fn create_image(&self, name: &str, data: Option<&[u8]>) -> Value {
+        self.create_image_with(name, data, &[]).await
+    }
+
+    /// [`Caller::create_image`] with extra request headers (`x-image-meta-*`).
+    pub async fn create_image_with(
+        &self,
+        name: &str,
+        data: Option<&[u8]>,
+        headers: &[(&str, &str)],
+    ) -> Value {
         let mut request = self
             .post("/v1/images")
             .header("x-image-meta-name", name)
             .header("x-image-meta-disk_format", "raw")
             .header("x-image-meta-container_format", "bare");
+        for (header, value) in headers {
+            request = request.header(*header, *value);
+        }
         if let Some(data) = data {
             request = request
                 .header("content-type", "application/octet-stream")

@@ -70,22 +70,7 @@ pub(super) async fn create_with(
     data: Option<&[u8]>,
     headers: &[(&str, &str)],
 ) -> Value {
-    let mut request = who
-        .post("/v1/images")
-        .header("x-image-meta-name", name)
-        .header("x-image-meta-disk_format", "raw")
-        .header("x-image-meta-container_format", "bare");
-    for (header, value) in headers {
-        request = request.header(*header, *value);
-    }
-    if let Some(data) = data {
-        request = request
-            .header("content-type", "application/octet-stream")
-            .body(data.to_vec());
-    }
-    let response = send(request).await;
-    assert_eq!(response.status(), StatusCode::CREATED, "create {name}");
-    json_body(response).await["image"].clone()
+    who.create_image_with(name, data, headers).await
 }
 
 /// Creates an image and returns its id.
