@@ -8,6 +8,7 @@ pub mod error;
 mod prometheus;
 mod request_id;
 mod v1;
+mod v2;
 mod versions;
 
 use axum::Router;
@@ -38,6 +39,7 @@ pub fn app(glint: Glint, auth: AuthSettings) -> Router {
         .route("/v1/", v1::index_alias())
         .route("/v1.0/", v1::index_alias())
         .route("/v1.1/", v1::index_alias())
+        .nest("/v2", v2::router())
         .layer(middleware::from_fn_with_state(auth, auth::authenticate));
     Router::new()
         .route("/", get(versions::multiple_choices))

@@ -2,6 +2,7 @@
 //! blob directory, and talks HTTP to it.
 
 mod helpers;
+mod v2_client;
 
 mod auth;
 mod concurrency;

@@ -1,0 +1,29 @@
+//! How v2 words the service errors whose text differs from v1's. Everything else renders as
+//! [`ApiError::from`] does (`crate::error`, the one mapping of service errors to HTTP).
+
+use crate::error::ApiError;
+use axum::http::StatusCode;
+use glint_service::ServiceError;
+
+/// For image calls (`/v2/images/{id}`, `/file`, tags, actions): an invisible image is
+/// `No image found with ID <id>` (Glance `ImagesController.show`, transcript #31).
+pub(crate) fn image_call(err: ServiceError) -> ApiError {
+    match err {
+        ServiceError::ImageNotFound(id) | ServiceError::ImageDeleted(id) => ApiError::explained(
+            StatusCode::NOT_FOUND,
+            format!("No image found with ID {id}"),
+        ),
+        other => other.into(),
+    }
+}
+
+/// For member calls (`/v2/images/{id}/members…`): an invisible image is `Image <id> not found.`
+/// (Glance `ImageMembersController._lookup_image`, v2-sharing §4, transcript #33).
+pub(crate) fn member_call(err: ServiceError) -> ApiError {
+    match err {
+        ServiceError::ImageNotFound(id) | ServiceError::ImageDeleted(id) => {
+            ApiError::explained(StatusCode::NOT_FOUND, format!("Image {id} not found."))
+        }
+        other => other.into(),
+    }
+}

@@ -1,0 +1,33 @@
+//! Images API v2: routes (Glance `glance/api/v2/router.py`), JSON wire types, handlers.
+//! Like v1, an adapter over `glint-service` (ARCHITECTURE rule 1).
+
+#[allow(dead_code)] // used by the route modules as they land
+mod errors;
+mod images;
+mod info;
+mod members;
+mod schemas;
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::Router;
+use axum::http::Method;
+
+#[allow(dead_code)] // used by the route modules as they land
+/// A 405 answer for methods a route does not take (Glance `RejectMethodController`).
+pub(crate) fn reject(
+    allow: &'static str,
+) -> impl Fn(Method) -> std::future::Ready<ApiError> + Clone {
+    move |method: Method| {
+        std::future::ready(ApiError::method_not_allowed(method.as_str(), Some(allow)))
+    }
+}
+
+/// The v2 routes, to be nested under `/v2`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(images::routes())
+        .merge(members::routes())
+        .merge(schemas::routes())
+        .merge(info::routes())
+}

@@ -1,0 +1,93 @@
+//! Typed helpers for Images API v2 calls, on top of [`Caller`](crate::helpers::Caller).
+#![allow(dead_code)]
+
+use crate::helpers::{Caller, id_of, send};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// The media type of v2 PATCH bodies.
+pub const PATCH_TYPE: &str = "application/openstack-images-v2.1-json-patch";
+
+impl Caller<'_> {
+    /// `POST /v2/images` with `body`; asserts 201 and returns the image JSON.
+    pub async fn v2_create(&self, body: Value) -> Value {
+        let response = send(self.post("/v2/images").json(&body)).await;
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        assert_eq!(status, StatusCode::CREATED, "v2 create: {text}");
+        serde_json::from_str(&text).expect("json")
+    }
+
+    /// Creates a raw/bare image with `visibility` and returns its id.
+    pub async fn v2_create_id(&self, name: &str, visibility: &str) -> String {
+        id_of(
+            &self
+                .v2_create(json!({
+                    "name": name,
+                    "disk_format": "raw",
+                    "container_format": "bare",
+                    "visibility": visibility,
+                }))
+                .await,
+        )
+    }
+
+    /// `PUT /v2/images/{id}/file` with `data`; returns the status.
+    pub async fn v2_upload(&self, image: &str, data: &[u8]) -> StatusCode {
+        send(
+            self.put(&format!("/v2/images/{image}/file"))
+                .header("content-type", "application/octet-stream")
+                .body(data.to_vec()),
+        )
+        .await
+        .status()
+    }
+
+    /// `PATCH /v2/images/{id}` with a JSON-patch document; returns the raw response.
+    pub async fn v2_patch(&self, image: &str, ops: Value) -> reqwest::Response {
+        send(
+            self.request(reqwest::Method::PATCH, &format!("/v2/images/{image}"))
+                .header("content-type", PATCH_TYPE)
+                .body(ops.to_string()),
+        )
+        .await
+    }
+
+    /// `POST /v2/images/{id}/members` with `{"member": member}`; returns the raw response.
+    pub async fn v2_add_member(&self, image: &str, member: &str) -> reqwest::Response {
+        send(
+            self.post(&format!("/v2/images/{image}/members"))
+                .json(&json!({ "member": member })),
+        )
+        .await
+    }
+
+    /// `PUT /v2/images/{id}/members/{member}` with `{"status": status}`.
+    pub async fn v2_set_member_status(
+        &self,
+        image: &str,
+        member: &str,
+        status: &str,
+    ) -> reqwest::Response {
+        send(
+            self.put(&format!("/v2/images/{image}/members/{member}"))
+                .json(&json!({ "status": status })),
+        )
+        .await
+    }
+
+    /// Ids in `GET /v2/images{query}` (asserting 200), following no `next` link.
+    pub async fn v2_list_ids(&self, query: &str) -> Vec<String> {
+        let response = send(self.get(&format!("/v2/images{query}"))).await;
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        assert_eq!(status, StatusCode::OK, "v2 list {query}: {text}");
+        let body: Value = serde_json::from_str(&text).expect("json");
+        body["images"]
+            .as_array()
+            .expect("images")
+            .iter()
+            .map(id_of)
+            .collect()
+    }
+}
