@@ -111,6 +111,8 @@ pub struct Image {
     pub deleted: bool,
     /// Free-form custom properties.
     pub properties: BTreeMap<String, String>,
+    /// Images v2 tags: a set of strings, kept in the order they were first added.
+    pub tags: Vec<String>,
     /// Where the bytes live in the blob store (never shown to callers).
     pub location: Option<String>,
 }
@@ -140,6 +142,7 @@ impl Image {
             deleted_at: None,
             deleted: false,
             properties: BTreeMap::new(),
+            tags: Vec::new(),
             location: None,
         }
     }

@@ -5,6 +5,8 @@
 //! `glance/registry/api/v1/members.py` `is_image_sharable` (§6.2), `_image_member_find` (§6.3),
 //! `glance/db/sqlalchemy/api.py` `_check_mutate_authorization`, and DECISIONS D7, D10, D11.
 
+pub mod rbac;
+
 use crate::context::RequestContext;
 use crate::image::{Image, Visibility};
 use crate::member::Membership;

@@ -51,6 +51,7 @@ pub(crate) fn image_from_row(row: &AnyRow) -> Result<Image, DbError> {
         deleted_at: deleted_at.as_deref().map(timestamp).transpose()?,
         deleted: row.try_get::<i64, _>("deleted")? != 0,
         properties: BTreeMap::new(),
+        tags: Vec::new(),
         location: row.try_get("location")?,
     })
 }
