@@ -115,6 +115,11 @@ impl From<ServiceError> for ApiError {
             ServiceError::ReadOnly => Self::detailed(S::FORBIDDEN, message),
             ServiceError::NoAuthenticatedUser => Self::detailed(S::UNAUTHORIZED, message),
             ServiceError::PolicyDenied => Self::new(S::FORBIDDEN),
+            ServiceError::RuleDenied(_) => Self::explained(S::FORBIDDEN, message),
+            ServiceError::NoImageData => Self::new(S::NO_CONTENT),
+            ServiceError::RangeNotSatisfiable { .. } => {
+                Self::explained(S::RANGE_NOT_SATISFIABLE, message)
+            }
             ServiceError::ImageNotFound(_) => Self {
                 plain_on_head: true,
                 ..Self::detailed(S::NOT_FOUND, message)

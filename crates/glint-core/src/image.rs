@@ -111,7 +111,7 @@ pub struct Image {
     pub deleted: bool,
     /// Free-form custom properties.
     pub properties: BTreeMap<String, String>,
-    /// Images v2 tags: a set of strings, kept in the order they were first added.
+    /// Images v2 tags: a set of strings (Glance keeps no order; glint lists them sorted).
     pub tags: Vec<String>,
     /// Where the bytes live in the blob store (never shown to callers).
     pub location: Option<String>,

@@ -2,6 +2,8 @@
 //! version that parsed them and of the SQL that runs them.
 
 use crate::ids::ImageId;
+use crate::image::Visibility;
+use crate::member::MemberStatus;
 use crate::time_fmt::Timestamp;
 
 /// Columns an image list may be sorted by (an allow-list: nothing from the request reaches SQL).
@@ -66,6 +68,60 @@ pub enum ListScope {
     AdminAll { tenant: Option<String> },
     /// Admin with `is_public=false`: every non-public image (same community exclusion).
     AdminNonPublic { tenant: Option<String> },
+    /// An Images v2 list (v2-sharing §6.2, DECISIONS D10 clarification).
+    V2 {
+        /// The caller's project.
+        tenant: Option<String>,
+        /// Admins are not restricted (and `member_status` does not apply to them).
+        admin: bool,
+        /// Which memberships make another owner's shared image listed: `None` for
+        /// `member_status=all`.
+        member_status: Option<MemberStatus>,
+        visibility: VisibilityFilter,
+    },
+}
+
+/// The `visibility` parameter of a v2 list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisibilityFilter {
+    /// Absent: community images of other owners are left out.
+    Default,
+    /// `all`: every candidate.
+    All,
+    /// One visibility only.
+    Only(Visibility),
+}
+
+/// A comparison operator of v2's time filters (`created_at=gte:2024-01-01T00:00:00Z`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Neq,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+}
+
+impl CmpOp {
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "eq" => Self::Eq,
+            "neq" => Self::Neq,
+            "gt" => Self::Gt,
+            "gte" => Self::Gte,
+            "lt" => Self::Lt,
+            "lte" => Self::Lte,
+            _ => return None,
+        })
+    }
+}
+
+/// The time columns v2 filters compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeColumn {
+    CreatedAt,
+    UpdatedAt,
 }
 
 /// How deleted images take part in a list.
@@ -94,6 +150,19 @@ pub struct ImageFilters {
     pub changes_since: Option<Timestamp>,
     /// Custom property equality filters.
     pub properties: Vec<(String, String)>,
+    /// v2: images whose id is one of these.
+    pub ids: Option<Vec<String>>,
+    /// v2: images owned by one of these projects.
+    pub owner: Option<Vec<String>>,
+    /// v2: `os_hidden` (v2 lists hide hidden images unless asked).
+    pub os_hidden: Option<bool>,
+    /// v2: images carrying every one of these tags.
+    pub tags: Vec<String>,
+    /// v2: comparisons on `created_at` / `updated_at`.
+    pub times: Vec<(TimeColumn, CmpOp, Timestamp)>,
+    /// v2 compares `size_min`/`size_max` with the stored size, so images without data never
+    /// match; v1 counts a missing size as 0.
+    pub size_excludes_null: bool,
 }
 
 /// One image-list request, fully validated.

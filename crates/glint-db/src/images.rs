@@ -54,6 +54,7 @@ impl Db {
         .execute(&mut *tx)
         .await?;
         write_properties(&mut tx, &image.id, &image.properties).await?;
+        write_tags(&mut tx, &image.id, &image.tags, image.updated_at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -69,12 +70,40 @@ impl Db {
             return Ok(None);
         };
         let mut image = image_from_row(&row)?;
+        let ids = std::slice::from_ref(&image.id);
         image.properties = self
-            .properties_of(std::slice::from_ref(&image.id))
+            .properties_of(ids)
+            .await?
+            .remove(&image.id)
+            .unwrap_or_default();
+        image.tags = self
+            .tags_of(ids)
             .await?
             .remove(&image.id)
             .unwrap_or_default();
         Ok(Some(image))
+    }
+
+    /// Tags of several images in one query, each image's sorted.
+    pub(crate) async fn tags_of(
+        &self,
+        ids: &[ImageId],
+    ) -> Result<HashMap<ImageId, Vec<String>>, DbError> {
+        let mut out: HashMap<ImageId, Vec<String>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut b = SqlBuilder::new("SELECT image_id, value FROM image_tags WHERE image_id IN (");
+        let texts: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
+        b.push_text_list(&texts).push(") ORDER BY image_id, value");
+        let rows: Vec<AnyRow> = b.query()?.fetch_all(&self.pool).await?;
+        for row in rows {
+            let id: String = row.try_get("image_id")?;
+            out.entry(ImageId::from_stored(id))
+                .or_default()
+                .push(row.try_get("value")?);
+        }
+        Ok(out)
     }
 
     /// Properties of several images in one query.
@@ -153,6 +182,11 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         write_properties(&mut tx, &image.id, &image.properties).await?;
+        sqlx::query("DELETE FROM image_tags WHERE image_id = $1")
+            .bind(image.id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        write_tags(&mut tx, &image.id, &image.tags, image.updated_at).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -266,6 +300,23 @@ async fn write_properties(
             .bind(id.as_str())
             .bind(name.as_str())
             .bind(value.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn write_tags(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    id: &ImageId,
+    tags: &[String],
+    now: Timestamp,
+) -> Result<(), DbError> {
+    for tag in tags {
+        sqlx::query("INSERT INTO image_tags (image_id, value, created_at) VALUES ($1, $2, $3)")
+            .bind(id.as_str())
+            .bind(tag.as_str())
+            .bind(now.to_stored())
             .execute(&mut **tx)
             .await?;
     }

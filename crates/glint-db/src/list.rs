@@ -6,7 +6,11 @@ use crate::pool::Db;
 use crate::rows::{IMAGE_COLUMNS, image_from_row};
 use crate::sql::{Bind, SqlBuilder};
 use glint_core::Image;
-use glint_core::list::{DeletedFilter, ImageFilters, ImageListQuery, ListScope, SortDir, SortKey};
+use glint_core::Visibility;
+use glint_core::list::{
+    CmpOp, DeletedFilter, ImageFilters, ImageListQuery, ListScope, SortDir, SortKey, TimeColumn,
+    VisibilityFilter,
+};
 
 /// An image's size for sorting and filtering: a reserved image without one counts as 0.
 const SIZE: &str = "COALESCE(i.size, 0)";
@@ -87,8 +91,10 @@ impl Db {
             .collect::<Result<Vec<_>, _>>()?;
         let ids: Vec<_> = images.iter().map(|i| i.id.clone()).collect();
         let mut properties = self.properties_of(&ids).await?;
+        let mut tags = self.tags_of(&ids).await?;
         for image in &mut images {
             image.properties = properties.remove(&image.id).unwrap_or_default();
+            image.tags = tags.remove(&image.id).unwrap_or_default();
         }
         Ok(images)
     }
@@ -122,6 +128,66 @@ fn push_scope(b: &mut SqlBuilder, scope: &ListScope) {
             b.push("i.visibility <> 'public' AND ");
             community_of(b, tenant);
         }
+        ListScope::V2 {
+            tenant,
+            admin,
+            member_status,
+            visibility,
+        } => push_v2_scope(b, tenant, *admin, *member_status, *visibility),
+    }
+}
+
+/// v2-sharing §6.2: the candidates (public and community images, the caller's own, shared images
+/// it holds a membership of the requested status on), then the `visibility` parameter. Admins
+/// start from every image; callers without a project from public and community images (D10).
+fn push_v2_scope(
+    b: &mut SqlBuilder,
+    tenant: &Option<String>,
+    admin: bool,
+    member_status: Option<glint_core::MemberStatus>,
+    visibility: VisibilityFilter,
+) {
+    b.push("(");
+    match (admin, tenant) {
+        (true, _) => {
+            b.push("1 = 1");
+        }
+        (false, Some(t)) => {
+            b.push("i.visibility IN ('public', 'community') OR i.owner = ")
+                .push_bind(Bind::Text(t.clone()))
+                .push(
+                    " OR (i.visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m \
+                     WHERE m.image_id = i.id AND m.member = ",
+                )
+                .push_bind(Bind::Text(t.clone()));
+            if let Some(status) = member_status {
+                b.push(" AND m.status = ")
+                    .push_bind(Bind::Text(status.as_str().into()));
+            }
+            b.push("))");
+        }
+        (false, None) => {
+            b.push("i.visibility IN ('public', 'community')");
+        }
+    }
+    b.push(")");
+    match visibility {
+        VisibilityFilter::All => {}
+        VisibilityFilter::Only(v) => {
+            b.push(" AND i.visibility = ")
+                .push_bind(Bind::Text(v.as_str().into()));
+        }
+        VisibilityFilter::Default => match tenant {
+            Some(t) => {
+                b.push(" AND (i.visibility <> 'community' OR i.owner = ")
+                    .push_bind(Bind::Text(t.clone()))
+                    .push(")");
+            }
+            None => {
+                b.push(" AND i.visibility <> ")
+                    .push_bind(Bind::Text(Visibility::Community.as_str().into()));
+            }
+        },
     }
 }
 
@@ -145,8 +211,41 @@ fn push_filters(b: &mut SqlBuilder, filters: &ImageFilters) {
             b.push(" AND ").push(expr).push_bind(Bind::Int(v));
         }
     };
-    int_cmp(b, &format!("{SIZE} >= "), filters.size_min);
-    int_cmp(b, &format!("{SIZE} <= "), filters.size_max);
+    let size = if filters.size_excludes_null {
+        "i.size"
+    } else {
+        SIZE
+    };
+    int_cmp(b, &format!("{size} >= "), filters.size_min);
+    int_cmp(b, &format!("{size} <= "), filters.size_max);
+    one_of(b, "i.id", &filters.ids);
+    one_of(b, "i.owner", &filters.owner);
+    if let Some(hidden) = filters.os_hidden {
+        b.push(" AND i.os_hidden = ").push_bind(Bind::Flag(hidden));
+    }
+    for tag in &filters.tags {
+        b.push(" AND EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = i.id AND t.value = ")
+            .push_bind(Bind::Text(tag.clone()))
+            .push(")");
+    }
+    for (column, op, value) in &filters.times {
+        let column = match column {
+            TimeColumn::CreatedAt => "i.created_at",
+            TimeColumn::UpdatedAt => "i.updated_at",
+        };
+        let op = match op {
+            CmpOp::Eq => " = ",
+            CmpOp::Neq => " <> ",
+            CmpOp::Gt => " > ",
+            CmpOp::Gte => " >= ",
+            CmpOp::Lt => " < ",
+            CmpOp::Lte => " <= ",
+        };
+        b.push(" AND ")
+            .push(column)
+            .push(op)
+            .push_bind(Bind::Text(value.to_stored()));
+    }
     int_cmp(b, "i.min_ram = ", filters.min_ram);
     int_cmp(b, "i.min_disk = ", filters.min_disk);
     if let Some(protected) = filters.protected {

@@ -27,6 +27,10 @@ pub struct NewImage {
     pub min_ram: i64,
     pub protected: bool,
     pub properties: BTreeMap<String, String>,
+    /// v2 tags (distinct).
+    pub tags: Vec<String>,
+    /// v2 `os_hidden`.
+    pub os_hidden: bool,
 }
 
 impl Glint {
@@ -35,7 +39,7 @@ impl Glint {
     pub async fn create_image(
         &self,
         ctx: &RequestContext,
-        new: NewImage,
+        mut new: NewImage,
         with_data: bool,
     ) -> Result<Image, ServiceError> {
         ensure_writable(ctx)?;
@@ -46,10 +50,26 @@ impl Glint {
         if with_data {
             self.authorize(ctx, Action::UploadImage)?;
         }
+        let owner = match new.owner.take() {
+            Some(requested) if ctx.is_admin => requested,
+            _ => ctx.owner().map(str::to_owned),
+        };
+        new.owner = Some(owner);
+        self.create_image_unchecked(ctx, new, with_data).await
+    }
+
+    /// Writes a new image whose creation the caller was authorised for; `new.owner` is the owner
+    /// it gets (`None` inside: the caller's project).
+    pub(crate) async fn create_image_unchecked(
+        &self,
+        ctx: &RequestContext,
+        new: NewImage,
+        with_data: bool,
+    ) -> Result<Image, ServiceError> {
         self.check_property_quota(new.properties.len())?;
         let owner = match new.owner {
-            Some(requested) if ctx.is_admin => requested.filter(|o| !o.is_empty()),
-            _ => ctx.owner().map(str::to_owned),
+            Some(owner) => owner.filter(|o| !o.is_empty()),
+            None => ctx.owner().map(str::to_owned),
         };
         let id = new.id.unwrap_or_else(ImageId::generate);
         let mut image = Image::new(id, owner, Timestamp::now());
@@ -63,6 +83,8 @@ impl Glint {
         image.min_ram = new.min_ram;
         image.protected = new.protected;
         image.properties = new.properties;
+        image.tags = new.tags;
+        image.os_hidden = new.os_hidden;
         // A declared checksum is recorded at once (Glance `_reserve`); data uploaded later must
         // match it, and a successful upload replaces it with the computed one.
         image.checksum = new.checksum;

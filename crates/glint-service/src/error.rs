@@ -15,6 +15,16 @@ pub enum ServiceError {
     /// A policy rule denied the call (403, no message, as Glance).
     #[error("policy denied")]
     PolicyDenied,
+    /// A secure-RBAC rule denied an Images v2 call (403 `You are not authorized to complete
+    /// <rule> action.`, Glance `glance/api/v2/policy.py`).
+    #[error("You are not authorized to complete {0} action.")]
+    RuleDenied(&'static str),
+    /// v2 download of an image without data (Glance answers 204 No Content).
+    #[error("The requested image has no data")]
+    NoImageData,
+    /// A ranged download whose range lies outside the data (416).
+    #[error("Requested range not satisfiable")]
+    RangeNotSatisfiable { size: u64 },
     /// Missing, invisible or (for non-admins) deleted image; carries the id as the caller wrote it.
     #[error("Image with identifier {0} not found")]
     ImageNotFound(String),

@@ -6,6 +6,7 @@
 mod create;
 mod delete;
 mod error;
+mod images_v2;
 mod lookup;
 mod members;
 mod read;
@@ -14,6 +15,7 @@ mod upload;
 
 pub use create::NewImage;
 pub use error::ServiceError;
+pub use images_v2::{ByteRange, IMAGE_TAG_QUOTA};
 pub use members::MemberChange;
 pub use read::Download;
 pub use upload::UploadCheck;

@@ -39,11 +39,24 @@ impl Glint {
         self.authorize(ctx, Action::UploadImage)?;
         let image = self.find_visible(ctx, raw_id).await?.image;
         crate::update::ensure_mutable(ctx, &image, raw_id, "update")?;
-        let unqueued = || ServiceError::UploadToUnqueuedImage;
         if image.deleted || !image.status.accepts_upload() {
-            return Err(unqueued());
+            return Err(ServiceError::UploadToUnqueuedImage);
         }
-        let id = image.id.clone();
+        self.start_upload(image.id, body, check).await
+    }
+
+    /// Moves image `id` from `queued` to `saving` (else [`ServiceError::UploadToUnqueuedImage`])
+    /// and streams `body` into the store in a task of its own.
+    pub(crate) async fn start_upload<S, E>(
+        &self,
+        id: ImageId,
+        body: S,
+        check: UploadCheck,
+    ) -> Result<Image, ServiceError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Display + Send + 'static,
+    {
         if !self
             .db
             .transition_status(
@@ -54,7 +67,7 @@ impl Glint {
             )
             .await?
         {
-            return Err(unqueued());
+            return Err(ServiceError::UploadToUnqueuedImage);
         }
         let this = self.clone();
         let task = tokio::spawn(async move { this.store_and_activate(id, body, check).await });

@@ -377,6 +377,7 @@ fn new_image(meta: &V1Meta) -> Result<NewImage, ApiError> {
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k, v)))
             .collect(),
+        ..NewImage::default()
     })
 }
 

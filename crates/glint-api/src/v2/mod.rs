@@ -1,19 +1,21 @@
 //! Images API v2: routes (Glance `glance/api/v2/router.py`), JSON wire types, handlers.
 //! Like v1, an adapter over `glint-service` (ARCHITECTURE rule 1).
 
-#[allow(dead_code)] // used by the route modules as they land
 mod errors;
+mod image_wire;
 mod images;
 mod info;
+mod list_query;
 mod members;
+mod patch;
 mod schemas;
+mod validate;
 
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Router;
 use axum::http::Method;
 
-#[allow(dead_code)] // used by the route modules as they land
 /// A 405 answer for methods a route does not take (Glance `RejectMethodController`).
 pub(crate) fn reject(
     allow: &'static str,

@@ -13,5 +13,6 @@ mod members;
 mod members_errors;
 mod shared_images;
 mod sharing_model;
+mod v2_images;
 mod versions;
 mod visibility;

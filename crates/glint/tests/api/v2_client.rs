@@ -91,3 +91,21 @@ impl Caller<'_> {
             .collect()
     }
 }
+
+/// Asserts status and that the body, HTML entities decoded (WebOb escapes quotes in its HTML
+/// error pages), contains `needle`.
+pub async fn expect_v2_error(response: reqwest::Response, status: StatusCode, needle: &str) {
+    let got = response.status();
+    let body = response.text().await.expect("body");
+    let decoded = body
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    assert_eq!(got, status, "body: {body}");
+    assert!(
+        decoded.contains(needle),
+        "expected {needle:?} in {decoded:?}"
+    );
+}
