@@ -52,6 +52,19 @@ impl ApiError {
         }
     }
 
+    /// An error with both a replaced explanation and a detail after it.
+    pub fn explained_with_detail(
+        status: StatusCode,
+        explanation: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            explanation: Some(explanation.into()),
+            detail: Some(detail.into()),
+            ..Self::new(status)
+        }
+    }
+
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::explained(StatusCode::BAD_REQUEST, message)
     }
@@ -117,9 +130,16 @@ impl From<ServiceError> for ApiError {
             ServiceError::PolicyDenied => Self::new(S::FORBIDDEN),
             ServiceError::RuleDenied(_) => Self::explained(S::FORBIDDEN, message),
             ServiceError::NoImageData => Self::new(S::NO_CONTENT),
-            ServiceError::RangeNotSatisfiable { .. } => {
-                Self::explained(S::RANGE_NOT_SATISFIABLE, message)
-            }
+            ServiceError::TagNotFound => Self::new(S::NOT_FOUND),
+            ServiceError::DuplicateImageId(_) => Self::explained(S::CONFLICT, message),
+            ServiceError::RangeNotSatisfiable { size } => Self::detailed(
+                S::RANGE_NOT_SATISFIABLE,
+                format!(
+                    "Invalid start position in Range header. Start position MUST be in the \
+                     inclusive range [0, {}].",
+                    size.saturating_sub(1)
+                ),
+            ),
             ServiceError::ImageNotFound(_) => Self {
                 plain_on_head: true,
                 ..Self::detailed(S::NOT_FOUND, message)
@@ -250,6 +270,7 @@ fn quality(accept: &str, kind: &str, sub: &str) -> f32 {
 fn title(status: StatusCode) -> &'static str {
     match status {
         StatusCode::PAYLOAD_TOO_LARGE => "Request Entity Too Large",
+        StatusCode::RANGE_NOT_SATISFIABLE => "Request Range Not Satisfiable",
         other => other.canonical_reason().unwrap_or("Error"),
     }
 }
@@ -264,6 +285,7 @@ fn default_explanation(status: StatusCode) -> String {
         409 => "There was a conflict when trying to complete your request.",
         412 => "Request precondition failed.",
         413 => "The body of your request was too large for this server.",
+        416 => "The Range requested is not available.",
         503 => "The server is currently unavailable. Please try again at a later time.",
         _ => "The server has either erred or is incapable of performing the requested operation.",
     }

@@ -2,6 +2,7 @@
 //! change and share what. No I/O lives here; every other crate builds on these types.
 
 pub mod context;
+pub mod disk_format;
 pub mod error;
 pub mod ids;
 pub mod image;

@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone)]
 pub struct UploadedData {
     pub size: i64,
+    /// The guest-visible size, when the data's format tells it (kept as it was otherwise).
+    pub virtual_size: Option<i64>,
     pub checksum: String,
     pub os_hash_algo: String,
     pub os_hash_value: String,
@@ -223,7 +225,8 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         let changed = sqlx::query(
             "UPDATE images SET status = 'active', size = $1, checksum = $2, os_hash_algo = $3, \
-             os_hash_value = $4, updated_at = $5 WHERE id = $6 AND deleted = 0 AND status = 'saving'",
+             os_hash_value = $4, updated_at = $5, virtual_size = COALESCE($7, virtual_size) \
+             WHERE id = $6 AND deleted = 0 AND status = 'saving'",
         )
         .bind(data.size)
         .bind(data.checksum.as_str())
@@ -231,6 +234,7 @@ impl Db {
         .bind(data.os_hash_value.as_str())
         .bind(now.to_stored())
         .bind(id.as_str())
+        .bind(data.virtual_size)
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -94,10 +94,7 @@ impl Glint {
         }
         match self.db.insert_image(&image).await {
             Ok(()) => Ok(image),
-            Err(DbError::Duplicate) => Err(ServiceError::Conflict(format!(
-                "An image with identifier {} already exists",
-                image.id
-            ))),
+            Err(DbError::Duplicate) => Err(ServiceError::DuplicateImageId(image.id.to_string())),
             Err(other) => Err(other.into()),
         }
     }

@@ -19,6 +19,12 @@ pub enum ServiceError {
     /// <rule> action.`, Glance `glance/api/v2/policy.py`).
     #[error("You are not authorized to complete {0} action.")]
     RuleDenied(&'static str),
+    /// A client-chosen id that exists already (409; v1 and v2 word it differently).
+    #[error("An image with identifier {0} already exists")]
+    DuplicateImageId(String),
+    /// v2: a tag the image does not carry (bare 404, as Glance).
+    #[error("The resource could not be found.")]
+    TagNotFound,
     /// v2 download of an image without data (Glance answers 204 No Content).
     #[error("The requested image has no data")]
     NoImageData,

@@ -90,7 +90,7 @@ impl Glint {
                 Ok(seen) => Some(seen.image),
                 Err(ServiceError::ImageNotFound(_)) => {
                     return Err(ServiceError::BadRequest(format!(
-                        "Marker {} could not be found.",
+                        "No image found with ID {}",
                         id.as_str()
                     )));
                 }
@@ -178,9 +178,8 @@ impl Glint {
                 self.check_tag_quota(updated.tags.len())?;
             }
             (false, true) => updated.tags.retain(|t| t != tag),
-            (false, false) => {
-                return Err(ServiceError::NotFound(format!("Tag {tag} not found")));
-            }
+            // Glance answers a bare 404 here.
+            (false, false) => return Err(ServiceError::TagNotFound),
         }
         updated.updated_at = Timestamp::now();
         self.save_if_unchanged(&current, &updated).await
@@ -256,6 +255,7 @@ impl Glint {
             size: declared_size,
             checksum: None,
             failure_status: ImageStatus::Queued,
+            record_virtual_size: true,
         };
         match self.start_upload(seen.image.id, body, check).await {
             // The image left `queued` between the lookup and the transition.
@@ -463,7 +463,9 @@ impl ByteRange {
                 let end = last.map_or(size, |l| l.saturating_add(1).min(size));
                 (end > first).then_some(first..end)
             }
-            Self::Suffix(n) => (n > 0 && size > 0).then(|| size.saturating_sub(n)..size),
+            // `bytes=-0` is served whole, as Glance (WebOb) does.
+            Self::Suffix(0) => (size > 0).then_some(0..size),
+            Self::Suffix(n) => (size > 0).then(|| size.saturating_sub(n)..size),
         }
     }
 }
@@ -482,6 +484,6 @@ mod tests {
         assert_eq!(from(5, Some(4)).resolve(100), None);
         assert_eq!(ByteRange::Suffix(10).resolve(100), Some(90..100));
         assert_eq!(ByteRange::Suffix(500).resolve(100), Some(0..100));
-        assert_eq!(ByteRange::Suffix(0).resolve(100), None);
+        assert_eq!(ByteRange::Suffix(0).resolve(100), Some(0..100));
     }
 }

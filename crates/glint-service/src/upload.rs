@@ -2,7 +2,8 @@
 
 use crate::{Glint, ServiceError, ensure_writable};
 use bytes::Bytes;
-use futures::Stream;
+use futures::{Stream, StreamExt};
+use glint_core::disk_format::{HEAD_LEN, virtual_size};
 use glint_core::policy::Action;
 use glint_core::time_fmt::Timestamp;
 use glint_core::{Image, ImageId, ImageStatus, RequestContext};
@@ -17,6 +18,8 @@ pub struct UploadCheck {
     pub size: Option<i64>,
     pub checksum: Option<String>,
     pub failure_status: ImageStatus,
+    /// Record the virtual size read from the data's head (v2, as Glance 33; v1 never did).
+    pub record_virtual_size: bool,
 }
 
 impl Glint {
@@ -87,6 +90,21 @@ impl Glint {
     {
         let key = format!("images/{id}/{}", ImageId::generate());
         let cap = self.limits.image_size_cap;
+        // Keep the first bytes for the virtual size; the rest streams through untouched.
+        let head = std::sync::Arc::new(std::sync::Mutex::new(Vec::with_capacity(HEAD_LEN)));
+        let body = {
+            let head = head.clone();
+            body.map(move |chunk| {
+                if let Ok(bytes) = &chunk
+                    && let Ok(mut head) = head.lock()
+                    && head.len() < HEAD_LEN
+                {
+                    let take = (HEAD_LEN - head.len()).min(bytes.len());
+                    head.extend_from_slice(&bytes[..take]);
+                }
+                chunk
+            })
+        };
         let stored = match self.store.put_stream(&key, body, cap).await {
             Ok(stored) => stored,
             Err(err) => {
@@ -110,7 +128,19 @@ impl Glint {
                 .await;
             return Err(err);
         }
+        let virtual_size = if check.record_virtual_size {
+            let head = head.lock().map(|h| h.clone()).unwrap_or_default();
+            let format = self
+                .db
+                .get_image(&id)
+                .await?
+                .and_then(|image| image.disk_format);
+            virtual_size(format.as_deref(), stored.size, &head)
+        } else {
+            None
+        };
         let data = UploadedData {
+            virtual_size,
             size: i64::try_from(stored.size).unwrap_or(i64::MAX),
             checksum: stored.md5.clone(),
             os_hash_algo: "sha512".into(),

@@ -36,6 +36,7 @@ pub async fn create(
         size: meta.int("size")?.flatten(),
         checksum: meta.text("checksum").flatten(),
         failure_status: ImageStatus::Killed,
+        record_virtual_size: false,
     };
     let mut image = state.glint.create_image(&ctx, new, with_data).await?;
     if with_data {
@@ -154,6 +155,7 @@ pub async fn update(
                 .filter(|s| *s > 0),
             checksum: meta.text("checksum").flatten().or(image.checksum.clone()),
             failure_status: ImageStatus::Killed,
+            record_virtual_size: false,
         };
         image = state
             .glint

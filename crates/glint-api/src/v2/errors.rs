@@ -13,6 +13,10 @@ pub(crate) fn image_call(err: ServiceError) -> ApiError {
             StatusCode::NOT_FOUND,
             format!("No image found with ID {id}"),
         ),
+        ServiceError::DuplicateImageId(id) => ApiError::explained(
+            StatusCode::CONFLICT,
+            format!("Image ID {id} already exists!"),
+        ),
         other => other.into(),
     }
 }

@@ -24,18 +24,25 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/images",
-            get(index).post(create).fallback(reject("GET, POST")),
+            get(index)
+                .post(create)
+                .head(reject("GET, POST"))
+                .fallback(reject("GET, POST")),
         )
         .route(
             "/images/{id}",
             get(show)
                 .patch(update)
                 .delete(delete)
+                .head(reject("GET, PATCH, DELETE"))
                 .fallback(reject("GET, PATCH, DELETE")),
         )
         .route(
             "/images/{id}/file",
-            get(download).put(upload).fallback(reject("GET, PUT")),
+            get(download)
+                .put(upload)
+                .head(reject("GET, PUT"))
+                .fallback(reject("GET, PUT")),
         )
         .route(
             "/images/{id}/tags/{tag}",
@@ -151,6 +158,7 @@ async fn update(
         .and_then(|v| v.to_str().ok());
     let Some(strict_add) = patch::draft_of(content_type) else {
         let mut response = patch::unsupported_media_type(content_type).into_response();
+        // Glance adds the accepted types to the explanation and as `Accept-Patch`.
         if let Ok(value) = HeaderValue::from_str(&patch::MEDIA_TYPES.join(", ")) {
             response.headers_mut().insert("accept-patch", value);
         }
@@ -205,8 +213,8 @@ async fn upload(
         .map(str::trim);
     if media != Some("application/octet-stream") {
         // Glance `Request.get_content_type(('application/octet-stream',))`.
-        return Err(ApiError::explained(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        return Err(unsupported(
+            content_type,
             format!("Invalid content type {}", content_type.unwrap_or("None")),
         ));
     }
@@ -244,25 +252,14 @@ async fn download(
 ) -> Result<Response, ApiError> {
     let id = image_id(id)?;
     reject_body(&body)?;
-    let range = headers
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_range);
+    let range = match headers.get(header::RANGE) {
+        None => None,
+        Some(value) => Some(parse_range(value.to_str().unwrap_or_default())?),
+    };
     let (download, served) = match state.glint.v2_download(&ctx, &id, range).await {
         Ok(found) => found,
         Err(glint_service::ServiceError::NoImageData) => {
             return Ok(empty(StatusCode::NO_CONTENT));
-        }
-        Err(glint_service::ServiceError::RangeNotSatisfiable { size }) => {
-            let mut response = ApiError::explained(
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                "Requested range not satisfiable",
-            )
-            .into_response();
-            if let Ok(value) = HeaderValue::from_str(&format!("bytes */{size}")) {
-                response.headers_mut().insert(header::CONTENT_RANGE, value);
-            }
-            return Ok(response);
         }
         Err(other) => return Err(image_call(other)),
     };
@@ -386,25 +383,49 @@ fn empty(status: StatusCode) -> Response {
     response
 }
 
-/// `Range: bytes=first-last | first- | -suffix`; a header glint cannot use is ignored (the
-/// whole image is sent), as RFC 9110 allows.
-fn parse_range(raw: &str) -> Option<ByteRange> {
-    let spec = raw.trim().strip_prefix("bytes=")?.trim();
+/// `Range: bytes=first-last | first- | -suffix` (Glance, through WebOb): several ranges → 400,
+/// anything else unparsable → 416 `Invalid Range header.`
+fn parse_range(raw: &str) -> Result<ByteRange, ApiError> {
+    let invalid = || ApiError::detailed(StatusCode::RANGE_NOT_SATISFIABLE, "Invalid Range header.");
+    let spec = raw
+        .trim()
+        .strip_prefix("bytes=")
+        .ok_or_else(invalid)?
+        .trim();
     if spec.contains(',') {
-        return None;
+        return Err(ApiError::bad_request(
+            "Requests with multiple ranges are not supported in Glance. You may make multiple \
+             single-range requests instead.",
+        ));
     }
-    let (first, last) = spec.split_once('-')?;
+    let (first, last) = spec.split_once('-').ok_or_else(invalid)?;
     let (first, last) = (first.trim(), last.trim());
+    let number = |s: &str| s.parse::<u64>().map_err(|_| invalid());
     if first.is_empty() {
-        return last.parse().ok().map(ByteRange::Suffix);
+        return Ok(ByteRange::Suffix(number(last)?));
     }
-    let first = first.parse().ok()?;
+    let first = number(first)?;
     let last = if last.is_empty() {
         None
     } else {
-        Some(last.parse().ok()?)
+        Some(number(last)?)
     };
-    Some(ByteRange::From { first, last })
+    if last.is_some_and(|l| l < first) {
+        return Err(invalid());
+    }
+    Ok(ByteRange::From { first, last })
+}
+
+/// 415 as WebOb words it, with Glance's message as the detail.
+fn unsupported(content_type: Option<&str>, detail: String) -> ApiError {
+    // WebOb fills `${CONTENT_TYPE}` from the request; without the header the template is
+    // left as it is (what Glance sends).
+    let shown = content_type.unwrap_or("${CONTENT_TYPE}");
+    ApiError::explained_with_detail(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        format!("The request media type {shown} is not supported by this server."),
+        detail,
+    )
 }
 
 /// Python's `urllib.parse.urlencode` (`quote_plus` on keys and values).
@@ -442,23 +463,27 @@ mod tests {
 
     #[test]
     fn ranges() {
+        let ok = |raw: &str| parse_range(raw).ok();
         assert_eq!(
-            parse_range("bytes=0-9"),
+            ok("bytes=0-9"),
             Some(ByteRange::From {
                 first: 0,
                 last: Some(9)
             })
         );
-        assert_eq!(parse_range("bytes=-5"), Some(ByteRange::Suffix(5)));
+        assert_eq!(ok("bytes=-5"), Some(ByteRange::Suffix(5)));
         assert_eq!(
-            parse_range("bytes=7-"),
+            ok("bytes=7-"),
             Some(ByteRange::From {
                 first: 7,
                 last: None
             })
         );
-        assert_eq!(parse_range("bytes=0-1,4-5"), None);
-        assert_eq!(parse_range("items=0-1"), None);
+        let status = |raw: &str| parse_range(raw).map(|_| ()).expect_err("refused").status;
+        assert_eq!(status("bytes=0-1,4-5"), StatusCode::BAD_REQUEST);
+        assert_eq!(status("items=0-1"), StatusCode::RANGE_NOT_SATISFIABLE);
+        assert_eq!(status("bytes=5-2"), StatusCode::RANGE_NOT_SATISFIABLE);
+        assert_eq!(status("bytes=abc"), StatusCode::RANGE_NOT_SATISFIABLE);
     }
 
     #[test]

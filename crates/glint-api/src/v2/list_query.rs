@@ -184,21 +184,22 @@ fn in_list(raw: &str) -> Vec<String> {
     }
 }
 
-/// `created_at=gte:2024-01-01T00:00:00Z` (operator optional: `eq`).
+/// `created_at=gte:2024-01-01T00:00:00Z`; a bare timestamp means `eq` (Glance
+/// `split_filter_op`: the whole value is tried as a timestamp first).
 fn time_filter(column: TimeColumn, raw: &str) -> Result<(TimeColumn, CmpOp, Timestamp), ApiError> {
-    let (op, value) = match raw.split_once(':') {
-        Some((op, value)) if CmpOp::parse(op).is_some() => (CmpOp::parse(op), value),
-        Some((op, _)) if op.chars().all(|c| c.is_ascii_alphabetic()) => {
-            return Err(ApiError::bad_request(format!(
-                "Unable to filter by unknown operator '{op}'."
-            )));
-        }
-        _ => (Some(CmpOp::Eq), raw),
+    let name = match column {
+        TimeColumn::CreatedAt => "created_at",
+        TimeColumn::UpdatedAt => "updated_at",
     };
-    let op = op.unwrap_or(CmpOp::Eq);
+    if let Some(at) = Timestamp::parse_iso8601(raw) {
+        return Ok((column, CmpOp::Eq, at));
+    }
+    let (op, value) = raw.split_once(':').unwrap_or(("eq", raw));
+    let op = CmpOp::parse(op)
+        .ok_or_else(|| ApiError::bad_request("Unable to filter on a unknown operator."))?;
     let at = Timestamp::parse_iso8601(value).ok_or_else(|| {
         ApiError::bad_request(format!(
-            "Invalid filter value {value}. The date format is not ISO 8601."
+            "Bad \"{name}\" query filter format. Use ISO 8601 DateTime notation."
         ))
     })?;
     Ok((column, op, at))

@@ -321,13 +321,15 @@ fn set(
     Ok(())
 }
 
-/// 415 with `Accept-Patch` for a PATCH that is not a patch media type.
+/// 415 for a PATCH that is not a patch media type (the caller adds `Accept-Patch`).
 pub fn unsupported_media_type(content_type: Option<&str>) -> ApiError {
-    ApiError::explained(
+    let shown = content_type.unwrap_or("${CONTENT_TYPE}");
+    ApiError::explained_with_detail(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        format!("The request media type {shown} is not supported by this server."),
         format!(
-            "The request media type {} is not supported by this server.",
-            content_type.unwrap_or("")
+            "Image PATCH expects Content-Type one of: {}",
+            MEDIA_TYPES.join(", ")
         ),
     )
 }

@@ -46,6 +46,12 @@ pub fn base_value(name: &str, value: &Value) -> Result<(), ApiError> {
             _ => Err(not_of_type(value, &["boolean"])),
         },
         "min_ram" | "min_disk" => match value {
+            Value::Number(n) if n.as_i64().is_some_and(|v| v < 0) => {
+                // Glance's domain refuses negatives after the schema check.
+                Err(ApiError::bad_request(format!(
+                    "Invalid value '{n}' for parameter '{name}': Cannot be a negative value"
+                )))
+            }
             Value::Number(n) if n.is_i64() || n.is_u64() => Ok(()),
             _ => Err(not_of_type(value, &["integer"])),
         },

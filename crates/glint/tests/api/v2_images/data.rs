@@ -28,6 +28,10 @@ async fn upload_then_download_whole_and_ranged() {
         .expect("json");
     assert_eq!(image["status"], "active");
     assert_eq!(image["size"], 65536);
+    assert_eq!(
+        image["virtual_size"], 65536,
+        "a raw image is its own virtual size"
+    );
     assert_eq!(image["checksum"], md5_hex(&bytes));
     assert_eq!(image["os_hash_algo"], "sha512");
     assert_eq!(image["os_hash_value"].as_str().map(str::len), Some(128));
@@ -67,8 +71,42 @@ async fn upload_then_download_whole_and_ranged() {
             .header("range", "bytes=70000-"),
     )
     .await;
-    assert_eq!(outside.status(), StatusCode::RANGE_NOT_SATISFIABLE);
-    assert_eq!(outside.headers()["content-range"], "bytes */65536");
+    expect_error(
+        outside,
+        StatusCode::RANGE_NOT_SATISFIABLE,
+        "Invalid start position in Range header. Start position MUST be in the inclusive \
+         range [0, 65535].",
+    )
+    .await;
+    for (range, status, needle) in [
+        (
+            "bytes=0-1,4-5",
+            StatusCode::BAD_REQUEST,
+            "Requests with multiple ranges are not supported in Glance.",
+        ),
+        (
+            "bytes=9-2",
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "Invalid Range header.",
+        ),
+        (
+            "pages=1-2",
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "Invalid Range header.",
+        ),
+    ] {
+        expect_error(
+            send(
+                owner
+                    .get(&format!("/v2/images/{id}/file"))
+                    .header("range", range),
+            )
+            .await,
+            status,
+            needle,
+        )
+        .await;
+    }
 }
 
 #[tokio::test]
@@ -109,7 +147,7 @@ async fn upload_refusals_leave_the_image_queued() {
         )
         .await,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "Invalid content type application/json",
+        "The request media type application/json is not supported by this server.",
     )
     .await;
     assert_eq!(
@@ -212,4 +250,28 @@ async fn members_download_shared_images_outsiders_do_not() {
     assert_eq!(got.bytes().await.expect("body").as_ref(), b"bytes");
     let denied = send(app.tenant(OUTSIDER).get(&format!("/v2/images/{id}/file"))).await;
     assert_eq!(denied.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_qcow2_header_gives_the_virtual_size() {
+    let app = spawn_app().await;
+    let owner = app.tenant(OWNER);
+    let image = owner
+        .v2_create(
+            serde_json::json!({"name": "q", "disk_format": "qcow2", "container_format": "bare"}),
+        )
+        .await;
+    let id = image["id"].as_str().expect("id");
+    let mut data = b"QFI\xfb".to_vec();
+    data.resize(24, 0);
+    data.extend_from_slice(&(10u64 << 30).to_be_bytes());
+    data.resize(4096, 7);
+    assert_eq!(owner.v2_upload(id, &data).await, StatusCode::NO_CONTENT);
+    let shown: Value = send(owner.get(&format!("/v2/images/{id}")))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(shown["size"], 4096);
+    assert_eq!(shown["virtual_size"], 10u64 << 30);
 }

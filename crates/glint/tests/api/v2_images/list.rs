@@ -234,7 +234,15 @@ async fn bad_list_parameters_are_400s() {
         ),
         (
             "marker=0b6d2c1e-5a3e-4c7a-9d0b-3b1f4e2a6c11",
-            "could not be found",
+            "No image found with ID 0b6d2c1e-5a3e-4c7a-9d0b-3b1f4e2a6c11",
+        ),
+        (
+            "created_at=after:2020-01-01T00:00:00Z",
+            "Unable to filter on a unknown operator.",
+        ),
+        (
+            "created_at=gte:soon",
+            "Bad \"created_at\" query filter format. Use ISO 8601 DateTime notation.",
         ),
     ] {
         expect_error(
