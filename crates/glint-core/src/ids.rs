@@ -64,27 +64,38 @@ impl MemberId {
     pub const MAX_CHARS: usize = 255;
 
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let count = raw.chars().count();
-        if count == 0 {
-            return Err(ValidationError::new("member_id must not be empty"));
-        }
-        if count > Self::MAX_CHARS {
-            return Err(ValidationError::new(format!(
+        match Self::violation(raw) {
+            None => Ok(Self(raw.to_owned())),
+            Some(MemberIdViolation::Empty) => {
+                Err(ValidationError::new("member_id must not be empty"))
+            }
+            Some(MemberIdViolation::TooLong(count)) => Err(ValidationError::new(format!(
                 "member_id is too long: {count} characters, at most {} allowed",
                 Self::MAX_CHARS
-            )));
-        }
-        if raw.chars().any(char::is_control) {
-            return Err(ValidationError::new(
+            ))),
+            Some(MemberIdViolation::ControlCharacter) => Err(ValidationError::new(
                 "member_id must not contain control characters",
-            ));
-        }
-        if raw.chars().any(|c| c.len_utf8() == 4) {
-            return Err(ValidationError::new(
+            )),
+            Some(MemberIdViolation::FourByteUtf8) => Err(ValidationError::new(
                 "member_id must not contain 4-byte UTF-8 characters",
-            ));
+            )),
         }
-        Ok(Self(raw.to_owned()))
+    }
+
+    /// The first D19 rule `raw` breaks, if any (each API version words it its own way).
+    pub fn violation(raw: &str) -> Option<MemberIdViolation> {
+        let count = raw.chars().count();
+        if count == 0 {
+            Some(MemberIdViolation::Empty)
+        } else if count > Self::MAX_CHARS {
+            Some(MemberIdViolation::TooLong(count))
+        } else if raw.chars().any(char::is_control) {
+            Some(MemberIdViolation::ControlCharacter)
+        } else if raw.chars().any(|c| c.len_utf8() == 4) {
+            Some(MemberIdViolation::FourByteUtf8)
+        } else {
+            None
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -95,6 +106,18 @@ impl MemberId {
     pub fn from_stored(raw: String) -> Self {
         Self(raw)
     }
+}
+
+/// Why a string is not a [`MemberId`] (DECISIONS D19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberIdViolation {
+    Empty,
+    /// More than [`MemberId::MAX_CHARS`] characters (the count).
+    TooLong(usize),
+    /// A C0 or C1 control character.
+    ControlCharacter,
+    /// A character outside the Basic Multilingual Plane (4 bytes in UTF-8).
+    FourByteUtf8,
 }
 
 impl fmt::Display for MemberId {
@@ -148,5 +171,14 @@ mod tests {
         assert!(MemberId::parse("a\nb").is_err());
         assert!(MemberId::parse("a\u{85}b").is_err());
         assert!(MemberId::parse("a😀").is_err());
+        assert_eq!(
+            MemberId::violation(&"a".repeat(300)),
+            Some(MemberIdViolation::TooLong(300))
+        );
+        assert_eq!(
+            MemberId::violation("a😀"),
+            Some(MemberIdViolation::FourByteUtf8)
+        );
+        assert_eq!(MemberId::violation("tenant"), None);
     }
 }

@@ -11,6 +11,8 @@ use crate::context::RequestContext;
 use crate::image::{Image, Visibility};
 use crate::member::Membership;
 
+pub mod members_v2;
+
 /// Named policy rules (Glance `etc/policy.json`) that a deployment may tune.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
