@@ -8,6 +8,7 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use glint_core::policy::members_v2::MemberCall;
 use glint_service::ServiceError;
 
 /// A Glance-shaped error: status, WebOb *explanation* (replaces the class default) and *detail*
@@ -153,6 +154,27 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::MemberQuotaExceeded { .. } => {
                 Self::explained(S::PAYLOAD_TOO_LARGE, message)
+            }
+            // Images v2 member calls (v2-sharing §4): Glance's messages as WebOb explanations;
+            // `show` turns every refusal into 404 so as not to leak the image (Q3).
+            ServiceError::MembersOnlyOnSharedImages { call, .. }
+            | ServiceError::MemberRuleDenied { call, .. } => {
+                let status = if call == MemberCall::Show {
+                    S::NOT_FOUND
+                } else {
+                    S::FORBIDDEN
+                };
+                Self::explained(status, message)
+            }
+            // `get_image` denied: Glance raises a bare `HTTPNotFound()`.
+            ServiceError::MemberCallHidden => Self::new(S::NOT_FOUND),
+            ServiceError::MemberNotInList { .. } => Self::explained(S::NOT_FOUND, message),
+            ServiceError::MemberDuplicated { .. } => Self::explained(S::CONFLICT, message),
+            ServiceError::V2MemberQuotaExceeded { .. } => {
+                Self::explained(S::PAYLOAD_TOO_LARGE, message)
+            }
+            ServiceError::InvalidMemberStatus | ServiceError::InvalidMember(_) => {
+                Self::explained(S::BAD_REQUEST, message)
             }
             // These three match the real Glance 15 byte for byte (e2e/peer_diff).
             ServiceError::ImageNotActive(_) => Self::detailed(S::NOT_FOUND, message),

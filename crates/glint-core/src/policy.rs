@@ -5,13 +5,12 @@
 //! `glance/registry/api/v1/members.py` `is_image_sharable` (§6.2), `_image_member_find` (§6.3),
 //! `glance/db/sqlalchemy/api.py` `_check_mutate_authorization`, and DECISIONS D7, D10, D11.
 
+pub mod members_v2;
 pub mod rbac;
 
 use crate::context::RequestContext;
 use crate::image::{Image, Visibility};
 use crate::member::Membership;
-
-pub mod members_v2;
 
 /// Named policy rules (Glance `etc/policy.json`) that a deployment may tune.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

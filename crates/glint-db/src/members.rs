@@ -141,7 +141,21 @@ impl MembershipTx {
         rows.iter().map(membership_from_row).collect()
     }
 
-    /// Adds a membership at the end of the list.
+    /// The live membership of `member`, as seen inside the transaction.
+    pub async fn get(&mut self, member: &str) -> Result<Option<Membership>, DbError> {
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM image_members m WHERE m.image_id = $1 AND m.member = $2"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(self.image.as_str())
+            .bind(member)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        row.as_ref().map(membership_from_row).transpose()
+    }
+
+    /// Adds a membership at the end of the list. A member removed earlier gets its first
+    /// `created_at` back (Glance revives the soft-deleted row; v2-sharing §10 Q2).
     pub async fn insert(
         &mut self,
         member: &MemberId,
@@ -152,7 +166,8 @@ impl MembershipTx {
         sqlx::query(
             "INSERT INTO image_members (image_id, member, can_share, status, position, created_at, \
              updated_at) VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(position), 0) + 1 FROM \
-             image_members WHERE image_id = $1), $5, $5)",
+             image_members WHERE image_id = $1), COALESCE((SELECT r.created_at FROM \
+             image_members_removed r WHERE r.image_id = $1 AND r.member = $2), $5), $5)",
         )
         .bind(self.image.as_str())
         .bind(member.as_str())
@@ -161,6 +176,11 @@ impl MembershipTx {
         .bind(now.to_stored())
         .execute(&mut *self.tx)
         .await?;
+        sqlx::query("DELETE FROM image_members_removed WHERE image_id = $1 AND member = $2")
+            .bind(self.image.as_str())
+            .bind(member.as_str())
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
@@ -187,8 +207,26 @@ impl MembershipTx {
         Ok(changed > 0)
     }
 
-    /// Removes a membership; false when there was none.
+    /// Removes a membership, remembering its creation time; false when there was none.
     pub async fn delete(&mut self, member: &MemberId) -> Result<bool, DbError> {
+        // A live row and a remembered time never coexist (insert clears the time), but keep
+        // this idempotent rather than rely on it.
+        sqlx::query(
+            "DELETE FROM image_members_removed WHERE image_id = $1 AND member = $2 AND EXISTS \
+             (SELECT 1 FROM image_members m WHERE m.image_id = $1 AND m.member = $2)",
+        )
+        .bind(self.image.as_str())
+        .bind(member.as_str())
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO image_members_removed (image_id, member, created_at) SELECT image_id, \
+             member, created_at FROM image_members WHERE image_id = $1 AND member = $2",
+        )
+        .bind(self.image.as_str())
+        .bind(member.as_str())
+        .execute(&mut *self.tx)
+        .await?;
         let changed = sqlx::query("DELETE FROM image_members WHERE image_id = $1 AND member = $2")
             .bind(self.image.as_str())
             .bind(member.as_str())

@@ -1,6 +1,7 @@
 //! The use-case error enum. Each variant is one observable Glance outcome; the HTTP layer maps
 //! them to status codes and WebOb bodies in one place (`glint-api/src/error.rs`).
 
+use glint_core::policy::members_v2::{MemberCall, MemberRule};
 use glint_db::DbError;
 use glint_store::StoreError;
 
@@ -49,6 +50,39 @@ pub enum ServiceError {
          Attempted: {attempted}, Maximum: {maximum}"
     )]
     MemberQuotaExceeded { attempted: u64, maximum: i64 },
+    /// v2 member call on an image that is not `shared` (403; show: 404). The wording depends on
+    /// the call (Glance `ImageMembersController`, `_check_visibility_and_ownership`).
+    #[error("{}", not_shared_message(*.call, .image_id))]
+    MembersOnlyOnSharedImages { call: MemberCall, image_id: String },
+    /// v2: policy `get_image` denied inside a member call: the image is hidden (bare 404).
+    #[error("image hidden by policy get_image")]
+    MemberCallHidden,
+    /// v2: a member rule denied the call (403; show: 404).
+    #[error("You are not authorized to complete {} action.", .rule.rule_name())]
+    MemberRuleDenied { call: MemberCall, rule: MemberRule },
+    /// v2: no live membership row of `member` the caller may see (404).
+    #[error("{member} not found in the member list of the image {image_id}.")]
+    MemberNotInList { member: String, image_id: String },
+    /// v2: the member already has a live row (409).
+    #[error("Member {member} is duplicated for image {image_id}")]
+    MemberDuplicated { member: String, image_id: String },
+    /// v2: too many members (413); Glance appends a colon to the quota message (§4.1).
+    #[error(
+        "Image member limit exceeded for image {image_id}: The limit has been exceeded on the \
+         number of allowed image members for this image. Attempted: {attempted}, Maximum: \
+         {maximum}:"
+    )]
+    V2MemberQuotaExceeded {
+        image_id: String,
+        attempted: u64,
+        maximum: i64,
+    },
+    /// v2: a status other than the three (400, checked after the authorization steps).
+    #[error("Incorrect request: Status must be \"pending\", \"accepted\" or \"rejected\".")]
+    InvalidMemberStatus,
+    /// v2: a member id that cannot be stored (400; DECISIONS D19, Glance `no_4byte_params`).
+    #[error("{0}")]
+    InvalidMember(String),
     /// Data of an image that is not `active` was asked for (404; Glance's API tier raises it
     /// with the message as WebOb detail).
     #[error("Image {0} is not active")]
@@ -83,6 +117,23 @@ pub enum ServiceError {
     /// Anything else (500); the message is for logs only.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Glance's per-call wording when an image is not `shared`.
+fn not_shared_message(call: MemberCall, image_id: &str) -> String {
+    let verb = match call {
+        MemberCall::Create => "create",
+        MemberCall::List => {
+            return format!(
+                "Not allowed to list members for image {image_id}: Only shared images have \
+                 members."
+            );
+        }
+        MemberCall::Show => return "Only shared images have members.".to_owned(),
+        MemberCall::Update => "update",
+        MemberCall::Delete => "delete",
+    };
+    format!("Not allowed to {verb} members for image {image_id}.")
 }
 
 impl From<DbError> for ServiceError {

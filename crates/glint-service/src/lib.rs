@@ -9,6 +9,7 @@ mod error;
 mod images_v2;
 mod lookup;
 mod members;
+mod members_v2;
 mod read;
 mod update;
 mod upload;

@@ -6,6 +6,7 @@ mod image_wire;
 mod images;
 mod info;
 mod list_query;
+mod member_wire;
 mod members;
 mod patch;
 mod schemas;

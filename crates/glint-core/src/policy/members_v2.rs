@@ -5,10 +5,11 @@
 //! Sources: Glance `glance/policies/base.py` and `glance/policies/image.py` (the secure-RBAC
 //! defaults), `glance/api/v2/policy.py` `MemberAPIPolicy._enforce` (every member rule first
 //! re-checks `get_image`, whose failure hides the image as 404), `glance/db/__init__.py`
-//! `_format_image_from_db` (the target's `member_id`), `glance/db/sqlalchemy/api.py`
+//! `_format_image_from_db` (the target's `member_id`, see `super::rbac::Target`), `glance/db/sqlalchemy/api.py`
 //! `_image_member_find` (which rows a non-admin sees).
 
 use super::MemberListScope;
+use super::rbac::{self, Rule, Target};
 use crate::context::RequestContext;
 use crate::image::{Image, Visibility};
 
@@ -104,51 +105,56 @@ fn is_owner(ctx: &RequestContext, image: &Image) -> bool {
     ctx.owner().is_some() && image.is_owned_by(ctx.owner())
 }
 
-/// `project_id:%(member_id)s`. Glance sets the target's `member_id` to the caller's project when
-/// the image is `shared` and the caller does not own it (it can only have found the image as a
-/// member), else to nothing.
-fn is_image_member(ctx: &RequestContext, image: &Image) -> bool {
-    ctx.owner().is_some() && image.visibility == Visibility::Shared && !is_owner(ctx, image)
+/// The policy target of `image` for `ctx` (shared with the image rules): `caller_is_member`
+/// says whether a live membership of the caller's project exists on the image.
+fn target<'a>(ctx: &'a RequestContext, image: &'a Image, caller_is_member: bool) -> Target<'a> {
+    Target::of_image(ctx, image, caller_is_member)
 }
 
 /// Policy `get_image`: admin, or a reader who owns the image, is its member, or may see it
-/// through its visibility.
-pub fn allows_get_image(ctx: &RequestContext, image: &Image) -> bool {
-    ctx.is_admin
-        || (ctx.has_role("reader")
-            && (is_owner(ctx, image)
-                || is_image_member(ctx, image)
-                || matches!(
-                    image.visibility,
-                    Visibility::Community | Visibility::Public | Visibility::Shared
-                )))
+/// through its visibility (the image rule itself, `rbac::Rule::GetImage`).
+pub fn allows_get_image(ctx: &RequestContext, image: &Image, caller_is_member: bool) -> bool {
+    rbac::allows(ctx, Rule::GetImage, &target(ctx, image, caller_is_member))
 }
 
 /// One member rule on its own (without the `get_image` re-check).
-pub fn allows(ctx: &RequestContext, image: &Image, rule: MemberRule) -> bool {
+pub fn allows(
+    ctx: &RequestContext,
+    image: &Image,
+    caller_is_member: bool,
+    rule: MemberRule,
+) -> bool {
     if ctx.is_admin {
         return true;
     }
+    let target = target(ctx, image, caller_is_member);
+    // `project_id:%(project_id)s` and `project_id:%(member_id)s`: both sides present and equal.
+    let is = |id: Option<&str>| matches!((ctx.owner(), id), (Some(a), Some(b)) if a == b);
+    let owner = is(target.project_id);
+    let member = is(target.member_id);
     match rule {
         // ADMIN_OR_PROJECT_MEMBER: members of the owning project.
-        MemberRule::AddMember | MemberRule::DeleteMember => {
-            ctx.has_role("member") && is_owner(ctx, image)
-        }
+        MemberRule::AddMember | MemberRule::DeleteMember => ctx.has_role("member") && owner,
         // ADMIN_OR_PROJECT_READER_OR_SHARED_MEMBER.
         MemberRule::GetMembers | MemberRule::GetMember => {
-            ctx.has_role("reader") && (is_owner(ctx, image) || is_image_member(ctx, image))
+            ctx.has_role("reader") && (owner || member)
         }
         // ADMIN_OR_SHARED_MEMBER: the member itself, never the owner.
-        MemberRule::ModifyMember => ctx.has_role("member") && is_image_member(ctx, image),
+        MemberRule::ModifyMember => ctx.has_role("member") && member,
     }
 }
 
 /// `MemberAPIPolicy._enforce`: `get_image` first (its failure hides the image), then `rule`.
-pub fn enforce(ctx: &RequestContext, image: &Image, rule: MemberRule) -> Result<(), Refusal> {
-    if !allows_get_image(ctx, image) {
+pub fn enforce(
+    ctx: &RequestContext,
+    image: &Image,
+    caller_is_member: bool,
+    rule: MemberRule,
+) -> Result<(), Refusal> {
+    if !allows_get_image(ctx, image, caller_is_member) {
         return Err(Refusal::Hidden);
     }
-    if !allows(ctx, image, rule) {
+    if !allows(ctx, image, caller_is_member, rule) {
         return Err(Refusal::Denied(rule));
     }
     Ok(())
@@ -156,11 +162,16 @@ pub fn enforce(ctx: &RequestContext, image: &Image, rule: MemberRule) -> Result<
 
 /// The checks of `call` between the image lookup and the row lookup (v2-sharing §4): the image
 /// must be `shared`, then [`enforce`] the call's [gate](MemberCall::gate) rule.
-pub fn precheck(ctx: &RequestContext, image: &Image, call: MemberCall) -> Result<(), Refusal> {
+pub fn precheck(
+    ctx: &RequestContext,
+    image: &Image,
+    caller_is_member: bool,
+    call: MemberCall,
+) -> Result<(), Refusal> {
     if image.visibility != Visibility::Shared {
         return Err(Refusal::NotShared);
     }
-    enforce(ctx, image, call.gate())
+    enforce(ctx, image, caller_is_member, call.gate())
 }
 
 /// Which membership rows of `image` the caller is shown (`_image_member_find`): admins and the

@@ -33,6 +33,11 @@ fn admin() -> RequestContext {
     with_roles("admin-project", &["admin"])
 }
 
+/// The fixture image has live rows for M and N.
+fn member(ctx: &RequestContext) -> bool {
+    matches!(ctx.owner(), Some(M | N))
+}
+
 /// What a caller who can see `image` gets from `call` on member `target`'s row (which exists),
 /// composing the pure steps in Glance's order (v2-sharing §4); `Ok` is success.
 fn outcome(
@@ -41,7 +46,7 @@ fn outcome(
     call: MemberCall,
     target: &str,
 ) -> Result<(), &'static str> {
-    match precheck(ctx, image, call) {
+    match precheck(ctx, image, member(ctx), call) {
         Err(Refusal::NotShared) => return Err("not shared"),
         Err(Refusal::Hidden) => return Err("hidden"),
         Err(Refusal::Denied(_)) => return Err("denied"),
@@ -55,7 +60,7 @@ fn outcome(
         return Err("no row");
     }
     if let Some(rule) = call.action_rule() {
-        enforce(ctx, image, rule).map_err(|_| "denied")?;
+        enforce(ctx, image, member(ctx), rule).map_err(|_| "denied")?;
     }
     Ok(())
 }
@@ -121,7 +126,10 @@ fn callers_without_reader_see_nothing() {
         RequestContext::anonymous(),
     ] {
         for call in MemberCall::ALL {
-            assert_eq!(precheck(&ctx, &shared, call), Err(Refusal::Hidden));
+            assert_eq!(
+                precheck(&ctx, &shared, member(&ctx), call),
+                Err(Refusal::Hidden)
+            );
         }
     }
 }
@@ -189,7 +197,7 @@ proptest! {
     #[test]
     fn non_shared_images_have_no_member_calls(ctx in arb_ctx(), vis in arb_visibility(), call in arb_call()) {
         let img = image(vis);
-        let result = precheck(&ctx, &img, call);
+        let result = precheck(&ctx, &img, member(&ctx), call);
         prop_assert_eq!(result == Err(Refusal::NotShared), vis != Visibility::Shared);
     }
 
@@ -198,11 +206,11 @@ proptest! {
     fn admins_pass_and_hidden_means_no_get_image(ctx in arb_ctx(), vis in arb_visibility()) {
         let img = image(vis);
         for rule in MemberRule::ALL {
-            let result = enforce(&ctx, &img, rule);
+            let result = enforce(&ctx, &img, member(&ctx), rule);
             if ctx.is_admin {
                 prop_assert_eq!(result, Ok(()));
             }
-            prop_assert_eq!(result == Err(Refusal::Hidden), !allows_get_image(&ctx, &img));
+            prop_assert_eq!(result == Err(Refusal::Hidden), !allows_get_image(&ctx, &img, member(&ctx)));
         }
     }
 
@@ -216,14 +224,14 @@ proptest! {
         }
         let owner = ctx.owner() == Some(OWNER);
         if owner {
-            prop_assert!(!allows(&ctx, &img, MemberRule::ModifyMember));
+            prop_assert!(!allows(&ctx, &img, member(&ctx), MemberRule::ModifyMember));
         } else {
-            prop_assert!(!allows(&ctx, &img, MemberRule::AddMember));
-            prop_assert!(!allows(&ctx, &img, MemberRule::DeleteMember));
+            prop_assert!(!allows(&ctx, &img, member(&ctx), MemberRule::AddMember));
+            prop_assert!(!allows(&ctx, &img, member(&ctx), MemberRule::DeleteMember));
         }
         if !ctx.has_role("member") {
             for rule in [MemberRule::AddMember, MemberRule::DeleteMember, MemberRule::ModifyMember] {
-                prop_assert!(!allows(&ctx, &img, rule));
+                prop_assert!(!allows(&ctx, &img, member(&ctx), rule));
             }
         }
     }
@@ -232,8 +240,8 @@ proptest! {
     #[test]
     fn managers_read_everything(ctx in arb_ctx(), vis in arb_visibility()) {
         let img = image(vis);
-        if allows(&ctx, &img, MemberRule::AddMember) {
-            prop_assert!(allows(&ctx, &img, MemberRule::GetMembers));
+        if allows(&ctx, &img, member(&ctx), MemberRule::AddMember) {
+            prop_assert!(allows(&ctx, &img, member(&ctx), MemberRule::GetMembers));
             prop_assert_eq!(row_scope(&ctx, &img), MemberListScope::All);
         }
     }
