@@ -241,3 +241,6 @@ impl MembershipTx {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;
