@@ -14,5 +14,6 @@ mod members_errors;
 mod shared_images;
 mod sharing_model;
 mod v2_images;
+mod v2_members;
 mod versions;
 mod visibility;

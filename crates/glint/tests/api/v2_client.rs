@@ -109,3 +109,61 @@ pub async fn expect_v2_error(response: reqwest::Response, status: StatusCode, ne
         "expected {needle:?} in {decoded:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// v2 members.
+
+impl crate::helpers::TestApp {
+    /// A caller of project `project` with only the `reader` role (secure-RBAC read-only persona).
+    pub fn reader(&self, project: &str) -> Caller<'_> {
+        self.with_headers(vec![
+            ("x-identity-status", "Confirmed".into()),
+            ("x-tenant-id", project.into()),
+            ("x-user-id", format!("reader-{project}")),
+            ("x-roles", "reader".into()),
+        ])
+    }
+}
+
+impl Caller<'_> {
+    /// `GET /v2/images/{id}/members/{member}`; the raw response.
+    pub async fn v2_show_member(&self, image: &str, member: &str) -> reqwest::Response {
+        send(self.get(&format!("/v2/images/{image}/members/{member}"))).await
+    }
+
+    /// `DELETE /v2/images/{id}/members/{member}`; the raw response.
+    pub async fn v2_remove_member(&self, image: &str, member: &str) -> reqwest::Response {
+        send(self.delete(&format!("/v2/images/{image}/members/{member}"))).await
+    }
+
+    /// `(status, [(member_id, status)])` of `GET /v2/images/{id}/members`.
+    pub async fn v2_members(&self, image: &str) -> (StatusCode, Vec<(String, String)>) {
+        let response = send(self.get(&format!("/v2/images/{image}/members"))).await;
+        let status = response.status();
+        if status != StatusCode::OK {
+            return (status, Vec::new());
+        }
+        let body: Value = response.json().await.expect("json");
+        let rows = body["members"]
+            .as_array()
+            .expect("members array")
+            .iter()
+            .map(|m| {
+                (
+                    m["member_id"].as_str().expect("member_id").to_owned(),
+                    m["status"].as_str().expect("status").to_owned(),
+                )
+            })
+            .collect();
+        (status, rows)
+    }
+
+    /// Adds `member` through v2, asserting 200; returns the member object.
+    pub async fn v2_add_member_ok(&self, image: &str, member: &str) -> Value {
+        let response = self.v2_add_member(image, member).await;
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        assert_eq!(status, StatusCode::OK, "v2 add member {member}: {text}");
+        serde_json::from_str(&text).expect("json")
+    }
+}
