@@ -31,7 +31,28 @@ pub(super) async fn observe(app: &TestApp, model: &Model, a: Actor) -> Vec<Strin
         ));
     }
 
-    // Per image: HEAD, GET (data), GET members.
+    // v2 lists (§6.2): the default shows shared images only once accepted.
+    for (query, member_status) in [
+        ("?limit=1000", Some("accepted")),
+        ("?limit=1000&member_status=all", None),
+        ("?limit=1000&member_status=pending", Some("pending")),
+        ("?limit=1000&member_status=rejected", Some("rejected")),
+    ] {
+        let listed: BTreeSet<String> = c.v2_list_ids(query).await.into_iter().collect();
+        let expected: BTreeSet<String> = model
+            .images
+            .iter()
+            .filter(|i| i.v2_listed_for(a, member_status))
+            .map(|i| i.id.clone())
+            .collect();
+        if listed != expected {
+            diffs.push(format!(
+                "{who}: GET /v2/images{query} lists {listed:?}, model {expected:?}"
+            ));
+        }
+    }
+
+    // Per image: HEAD, GET (data), GET members (v1 and v2).
     let per_image = model.images.iter().enumerate().map(|(n, img)| {
         let c = &c;
         let who = &who;
@@ -76,6 +97,21 @@ pub(super) async fn observe(app: &TestApp, model: &Model, a: Actor) -> Vec<Strin
             if got != want {
                 diffs.push(format!(
                     "{who}: GET image#{n}/members → {got:?}, model {want:?}"
+                ));
+            }
+
+            // v2 member list: only shared images have members (§4.2).
+            let got = c.v2_members(&img.id).await;
+            let want = if !img.member_call_lookup_ok(a) {
+                (StatusCode::NOT_FOUND, Vec::new())
+            } else if img.public {
+                (StatusCode::FORBIDDEN, Vec::new())
+            } else {
+                (StatusCode::OK, img.v2_member_rows_for(a))
+            };
+            if got != want {
+                diffs.push(format!(
+                    "{who}: GET /v2/images/#{n}/members → {got:?}, model {want:?}"
                 ));
             }
             diffs

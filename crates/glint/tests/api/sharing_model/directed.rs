@@ -5,7 +5,7 @@ use super::{ADMIN, run_case};
 
 /// Hand-written sequences through the same model, for paths random runs reach rarely:
 /// publicizing, outsiders on public images, chains of sharers, the quota, admins on deleted
-/// images, the admin's project as a member.
+/// images, the admin's project as a member, v2 member statuses mixed with v1 changes.
 #[test]
 fn directed_sequences_match_the_reference_model() {
     use MemberRef::Pool;
@@ -42,7 +42,70 @@ fn directed_sequences_match_the_reference_model() {
         who: Who::Actor(who),
         image: img,
     };
+    let v2_add = |who: usize, member: usize| V2Add {
+        who: Who::Actor(who),
+        image: img,
+        member: Pool(member),
+    };
+    // `who: None`: the member itself sets its status.
+    let v2_status = |who: Option<usize>, member: usize, status: usize| V2Status {
+        who: Who::Actor(who.unwrap_or(0)),
+        by_member: who.is_none(),
+        image: img,
+        member: Pool(member),
+        status,
+    };
+    let v2_remove = |who: usize, member: usize| V2Remove {
+        who: Who::Actor(who),
+        image: img,
+        member: Pool(member),
+    };
+    const PENDING: usize = 0;
+    const ACCEPTED: usize = 1;
+    const REJECTED: usize = 2;
+    const INVALID: usize = 3;
     let sequences: Vec<Vec<Op>> = vec![
+        // v2 members mixed with v1: statuses, who may set them, removal, re-adding, public
+        // images, the quota (413 before 409), admins.
+        vec![
+            Create {
+                actor: A,
+                data: Some(5),
+            },
+            v2_add(A, B),
+            v2_add(A, B),
+            v2_status(None, B, ACCEPTED),
+            v2_status(Some(A), B, REJECTED),
+            v2_status(None, B, INVALID),
+            v2_status(Some(A), B, INVALID),
+            v2_status(Some(C), B, REJECTED),
+            add(A, C, Some(true), false),
+            v2_status(None, C, REJECTED),
+            v2_add(C, D),
+            v2_remove(B, C),
+            v2_remove(B, B),
+            v2_status(Some(B), C, ACCEPTED),
+            replace(A, &[(B, None)]),
+            v2_add(A, C),
+            update(ADMIN, Some(true)),
+            v2_add(A, D),
+            v2_status(None, B, PENDING),
+            v2_remove(A, B),
+            update(A, Some(false)),
+            v2_add(A, D),
+            v2_add(A, ADMIN_MEMBER),
+            v2_add(A, B),
+            v2_status(Some(ADMIN), D, REJECTED),
+            v2_status(None, ADMIN_MEMBER, ACCEPTED),
+            v2_remove(A, B),
+            v2_add(A, ADMIN_MEMBER),
+            v2_remove(ADMIN, D),
+            add(A, D, None, true),
+            v2_status(None, D, ACCEPTED),
+            delete(A),
+            v2_add(ADMIN, B),
+            v2_status(None, B, ACCEPTED),
+        ],
         // Publicize, outsiders and plain members of a public image, back to private.
         vec![
             Create {

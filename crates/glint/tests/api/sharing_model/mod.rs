@@ -1,10 +1,12 @@
-//! Model-based test of v1 sharing: random sequences of image and member operations by several
-//! tenants and an admin, each checked against a small reference model of who may see, list,
-//! download and share what (v1-sharing §5–§7, v1-images §5, DECISIONS D1–D11).
+//! Model-based test of sharing through both APIs: random sequences of v1 image and member
+//! operations and v2 member operations (add, accept/reject, remove) by several tenants and an
+//! admin, each checked against a small reference model of who may see, list, download and share
+//! what (v1-sharing §5–§7, v1-images §5, v2-sharing §2.2, §4, §6.2, §8, DECISIONS D1–D11, D16).
 //!
 //! The model is written from the spec, not from glint's code: after every step the expected
 //! status of the operation is asserted, then every actor's view is compared with the model
-//! (default image list, HEAD and GET of every image, member lists, `/v1/shared-images/{t}`).
+//! (v1 default image list, HEAD and GET of every image, v1 and v2 member lists,
+//! `/v1/shared-images/{t}`, and the v2 image list by `member_status`).
 
 mod checks;
 mod directed;
@@ -40,6 +42,9 @@ async fn run_case(ops: &[Op]) -> Result<(), String> {
     let mut model = Model::default();
     for (step, op) in ops.iter().enumerate() {
         let (got, want) = apply(&app, &mut model, op).await;
+        for image in &mut model.images {
+            image.sync_statuses();
+        }
         if got != want {
             return Err(format!(
                 "step {step}: {op:?}: status {got}, model expects {want}\nsteps: {:#?}",

@@ -3,6 +3,7 @@
 use super::ops::{MemberRef, Who};
 use super::{ADMIN, ADMIN_PROJECT, MEMBER_POOL, TENANTS};
 use crate::helpers::*;
+use std::collections::BTreeMap;
 
 /// A caller as the model sees it.
 #[derive(Debug, Clone, Copy)]
@@ -35,9 +36,57 @@ pub(super) struct ModelImage {
     pub(super) md5: Option<String>,
     /// Live memberships in creation order: (member, can_share).
     pub(super) members: Vec<(String, bool)>,
+    /// The v2 status of each live membership (v2-sharing §1.2); kept in step with `members` by
+    /// [`ModelImage::sync_statuses`]: a new (or re-added) member is `pending`.
+    pub(super) statuses: BTreeMap<String, &'static str>,
 }
 
 impl ModelImage {
+    pub(super) fn new(id: String, owner: &'static str, md5: Option<String>) -> Self {
+        Self {
+            id,
+            owner,
+            public: false,
+            deleted: false,
+            md5,
+            members: Vec::new(),
+            statuses: BTreeMap::new(),
+        }
+    }
+
+    /// Drops the statuses of removed members and gives new members `pending` (§4.1 step 9:
+    /// a re-added member starts over; v1 adds members as `pending`, §8).
+    pub(super) fn sync_statuses(&mut self) {
+        let members = &self.members;
+        self.statuses
+            .retain(|m, _| members.iter().any(|(n, _)| n == m));
+        for (m, _) in members {
+            self.statuses.entry(m.clone()).or_insert("pending");
+        }
+    }
+
+    /// v2-sharing §4.2 step 5: admins and the owner see every row, others their own, with status.
+    pub(super) fn v2_member_rows_for(&self, a: Actor) -> Vec<(String, String)> {
+        self.members
+            .iter()
+            .filter(|(m, _)| a.admin || self.owner == a.project || m == a.project)
+            .map(|(m, _)| (m.clone(), self.statuses[m].to_owned()))
+            .collect()
+    }
+
+    /// v2-sharing §6.2 (only `public` and `shared` exist here): admins list every image; others
+    /// public ones, their own, and shared ones where their row has `member_status` (`None`: any).
+    pub(super) fn v2_listed_for(&self, a: Actor, member_status: Option<&str>) -> bool {
+        !self.deleted
+            && (a.admin
+                || self.public
+                || self.owner == a.project
+                || self
+                    .statuses
+                    .get(a.project)
+                    .is_some_and(|s| member_status.is_none_or(|want| *s == want)))
+    }
+
     pub(super) fn row(&self, member: &str) -> Option<&(String, bool)> {
         self.members.iter().find(|(m, _)| m == member)
     }
@@ -102,6 +151,14 @@ pub(super) fn member_name(model: &Model, index: Option<usize>, member: MemberRef
         MemberRef::Pool(i) => MEMBER_POOL[i],
         MemberRef::Current(i) => current(i).unwrap_or(MEMBER_POOL[i % MEMBER_POOL.len()]),
     }
+}
+
+/// The actor whose project is `project` (the admin for its own project; tenant 0 otherwise).
+pub(super) fn actor_of(project: &str) -> Actor {
+    (0..=ADMIN)
+        .map(actor)
+        .find(|a| a.project == project)
+        .unwrap_or(actor(0))
 }
 
 pub(super) fn resolve(model: &Model, who: Who, image: Option<usize>) -> Actor {

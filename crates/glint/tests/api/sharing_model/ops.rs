@@ -1,6 +1,6 @@
 //! Operations: random generation (proptest strategies) and application to server and model.
 
-use super::model::{Model, ModelImage, actor, caller, member_name, pick, resolve};
+use super::model::{Model, ModelImage, actor, actor_of, caller, member_name, pick, resolve};
 use super::{MAX_STEPS, MEMBER_POOL, MIN_STEPS, MISSING, QUOTA};
 use crate::helpers::*;
 use proptest::prelude::*;
@@ -48,7 +48,32 @@ pub(super) enum Op {
         image: Option<usize>,
         is_public: Option<bool>,
     },
+    /// `POST /v2/images/{i}/members` with `{"member": m}`.
+    V2Add {
+        who: Who,
+        image: Option<usize>,
+        member: MemberRef,
+    },
+    /// `PUT /v2/images/{i}/members/{m}` with `{"status": STATUSES[status]}`; `by_member`: the
+    /// caller is the member itself (so that status changes succeed often), else `who`.
+    V2Status {
+        who: Who,
+        by_member: bool,
+        image: Option<usize>,
+        member: MemberRef,
+        status: usize,
+    },
+    /// `DELETE /v2/images/{i}/members/{m}`.
+    V2Remove {
+        who: Who,
+        image: Option<usize>,
+        member: MemberRef,
+    },
 }
+
+/// The status values a v2 status change sends; the last is invalid (400 after the
+/// authorization steps, v2-sharing §4.4 Q4).
+pub(super) const STATUSES: [&str; 4] = ["pending", "accepted", "rejected", "Accepted"];
 
 fn who() -> impl Strategy<Value = Who> {
     prop_oneof![
@@ -114,6 +139,24 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (who(), image()).prop_map(|(who, image)| Op::Delete { who, image }),
         2 => (who(), image(), proptest::option::of(any::<bool>()))
             .prop_map(|(who, image, is_public)| Op::Update { who, image, is_public }),
+        3 => (who(), image(), member_ref())
+            .prop_map(|(who, image, member)| Op::V2Add { who, image, member }),
+        4 => (
+            who(),
+            proptest::bool::weighted(0.7),
+            image(),
+            member_ref(),
+            prop_oneof![6 => 0..3usize, 1 => Just(3usize)],
+        )
+            .prop_map(|(who, by_member, image, member, status)| Op::V2Status {
+                who,
+                by_member,
+                image,
+                member,
+                status,
+            }),
+        1 => (who(), image(), member_ref())
+            .prop_map(|(who, image, member)| Op::V2Remove { who, image, member }),
     ]
 }
 
@@ -139,14 +182,11 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             let id = caller(app, a)
                 .create_image_id("model", bytes.as_deref())
                 .await;
-            model.images.push(ModelImage {
+            model.images.push(ModelImage::new(
                 id,
-                owner: a.project,
-                public: false,
-                deleted: false,
-                md5: bytes.as_deref().map(md5_hex),
-                members: Vec::new(),
-            });
+                a.project,
+                bytes.as_deref().map(md5_hex),
+            ));
             // create_image_id asserts 201 itself.
             (StatusCode::CREATED, StatusCode::CREATED)
         }
@@ -337,6 +377,113 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
                         } else {
                             StatusCode::NOT_FOUND
                         }
+                    }
+                }
+            };
+            (got, want)
+        }
+        Op::V2Add { who, image, member } => {
+            let index = pick(model, *image);
+            let a = resolve(model, *who, index);
+            let member = member_name(model, index, *member);
+            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
+            let got = caller(app, a).v2_add_member(&id, member).await.status();
+            let want = match index {
+                None => StatusCode::NOT_FOUND,
+                Some(i) => {
+                    let img = &mut model.images[i];
+                    if !img.member_call_lookup_ok(a) {
+                        StatusCode::NOT_FOUND
+                    } else if img.public {
+                        // Only shared images have members (§4.1 step 3).
+                        StatusCode::FORBIDDEN
+                    } else if !(a.admin || img.owner == a.project) {
+                        // `add_member`: the owner's project or an admin; v1's `can_share`
+                        // means nothing here.
+                        StatusCode::FORBIDDEN
+                    } else if img.members.len() + 1 > QUOTA {
+                        // Q1: the quota comes before the duplicate test.
+                        StatusCode::PAYLOAD_TOO_LARGE
+                    } else if img.row(member).is_some() {
+                        StatusCode::CONFLICT
+                    } else {
+                        img.members.push((member.to_owned(), false));
+                        StatusCode::OK
+                    }
+                }
+            };
+            (got, want)
+        }
+        Op::V2Status {
+            who,
+            by_member,
+            image,
+            member,
+            status,
+        } => {
+            let index = pick(model, *image);
+            let member = member_name(model, index, *member);
+            let a = if *by_member {
+                actor_of(member)
+            } else {
+                resolve(model, *who, index)
+            };
+            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
+            let value = STATUSES[*status];
+            let got = caller(app, a)
+                .v2_set_member_status(&id, member, value)
+                .await
+                .status();
+            let want = match index {
+                None => StatusCode::NOT_FOUND,
+                Some(i) => {
+                    let img = &mut model.images[i];
+                    if !img.member_call_lookup_ok(a) {
+                        StatusCode::NOT_FOUND
+                    } else if img.public {
+                        StatusCode::FORBIDDEN
+                    } else if img.row(member).is_none()
+                        || !(a.admin || img.owner == a.project || member == a.project)
+                    {
+                        // §4.4 step 6: rows others than the caller's own are not found.
+                        StatusCode::NOT_FOUND
+                    } else if !(a.admin || img.owner != a.project) {
+                        // `modify_member`: the member itself or an admin, never the owner.
+                        StatusCode::FORBIDDEN
+                    } else if *status >= 3 {
+                        StatusCode::BAD_REQUEST
+                    } else {
+                        img.statuses.insert(member.to_owned(), value);
+                        StatusCode::OK
+                    }
+                }
+            };
+            (got, want)
+        }
+        Op::V2Remove { who, image, member } => {
+            let index = pick(model, *image);
+            let a = resolve(model, *who, index);
+            let member = member_name(model, index, *member);
+            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
+            let got = caller(app, a).v2_remove_member(&id, member).await.status();
+            let want = match index {
+                None => StatusCode::NOT_FOUND,
+                Some(i) => {
+                    let img = &mut model.images[i];
+                    if !img.member_call_lookup_ok(a) {
+                        StatusCode::NOT_FOUND
+                    } else if img.public {
+                        StatusCode::FORBIDDEN
+                    } else if img.row(member).is_none()
+                        || !(a.admin || img.owner == a.project || member == a.project)
+                    {
+                        StatusCode::NOT_FOUND
+                    } else if !(a.admin || img.owner == a.project) {
+                        // `delete_member`: a member cannot remove itself (it may reject).
+                        StatusCode::FORBIDDEN
+                    } else {
+                        img.members.retain(|(m, _)| m != member);
+                        StatusCode::NO_CONTENT
                     }
                 }
             };

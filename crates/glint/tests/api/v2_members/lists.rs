@@ -201,3 +201,78 @@ async fn owner_may_add_itself_but_not_accept() {
     .await;
     assert_eq!(rows(&app, &id).await, pending(&[MEMBER, OTHER, OWNER]));
 }
+
+/// The anti-spam provision (§1.2, §6.2): a member (here added through v1) can use the image at
+/// once whatever its status, but the image is in its default v2 list only once accepted; the
+/// `member_status` filter shows the others; the owner's own images are never filtered.
+#[tokio::test]
+async fn the_member_lists_the_image_only_once_accepted() {
+    let app = spawn_app().await;
+    let owner = app.tenant(OWNER);
+    let id = owner.create_image_id("shared", Some(b"data")).await;
+    assert_eq!(owner.add_member(&id, MEMBER, None).await, S::NO_CONTENT);
+    let member = app.tenant(MEMBER);
+    let lists = |status: &'static str| {
+        let member = &member;
+        let id = id.clone();
+        async move {
+            let mut shown = Vec::new();
+            for query in [
+                "",
+                "?member_status=accepted",
+                "?member_status=pending",
+                "?member_status=rejected",
+                "?member_status=all",
+                "?visibility=shared",
+            ] {
+                if member.v2_list_ids(query).await.contains(&id) {
+                    shown.push(query);
+                }
+            }
+            let image = send(member.get(&format!("/v2/images/{id}"))).await;
+            assert_eq!(
+                image.status(),
+                S::OK,
+                "{status}: usable whatever the status"
+            );
+            shown
+        }
+    };
+    assert_eq!(
+        lists("pending").await,
+        ["?member_status=pending", "?member_status=all"]
+    );
+    for (status, expected) in [
+        (
+            "accepted",
+            vec![
+                "",
+                "?member_status=accepted",
+                "?member_status=all",
+                "?visibility=shared",
+            ],
+        ),
+        (
+            "rejected",
+            vec!["?member_status=rejected", "?member_status=all"],
+        ),
+        (
+            "pending",
+            vec!["?member_status=pending", "?member_status=all"],
+        ),
+    ] {
+        let response = member.v2_set_member_status(&id, MEMBER, status).await;
+        assert_eq!(response.status(), S::OK);
+        assert_eq!(lists(status).await, expected, "{status}");
+    }
+    for query in [
+        "",
+        "?member_status=rejected",
+        "?visibility=shared&member_status=pending",
+    ] {
+        assert!(
+            owner.v2_list_ids(query).await.contains(&id),
+            "owner {query}"
+        );
+    }
+}
