@@ -62,15 +62,29 @@ async fn not_found() -> error::ApiError {
     error::ApiError::new(StatusCode::NOT_FOUND)
 }
 
-/// `GET /healthcheck`: 200 `OK` when the database answers, else 503 (oslo.middleware's shape).
+/// `GET /healthcheck`: 200 `OK` when the database and the image store both answer, else 503
+/// naming what is unreachable (oslo.middleware's healthcheck answers `OK`, or 503 with a reason).
+/// Both are probed at once, each within the back end's own timeouts, so a load balancer sees an
+/// outage within seconds and the instance comes back by itself when the back end does.
 async fn healthcheck(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> (StatusCode, &'static str) {
-    match state.glint.ping_database().await {
-        Ok(()) => (StatusCode::OK, "OK"),
-        Err(err) => {
-            tracing::warn!(error = %err, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable")
+) -> (StatusCode, String) {
+    let (database, store) = tokio::join!(state.glint.ping_database(), state.glint.ping_store());
+    if database.is_ok() && store.is_ok() {
+        return (StatusCode::OK, "OK".into());
+    }
+    let mut problems = Vec::new();
+    for (name, outcome) in [("database", database), ("image store", store)] {
+        match outcome {
+            Ok(()) => problems.push(format!("{name} reachable")),
+            Err(err) => {
+                tracing::warn!(error = %err, "health check: {name} unreachable");
+                problems.push(format!("{name} unreachable"));
+            }
         }
     }
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("Service Unavailable: {}", problems.join("; ")),
+    )
 }

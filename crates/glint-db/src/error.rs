@@ -20,9 +20,14 @@ impl From<sqlx::Error> for DbError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => DbError::Duplicate,
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| is_outage_code(&c)) => {
+                DbError::Unavailable(err.to_string())
+            }
             sqlx::Error::Io(_)
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed
             | sqlx::Error::Tls(_) => DbError::Unavailable(err.to_string()),
             sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
                 DbError::Corrupt(err.to_string())
@@ -30,6 +35,14 @@ impl From<sqlx::Error> for DbError {
             _ => DbError::Other(err.to_string()),
         }
     }
+}
+
+/// PostgreSQL SQLSTATEs that mean "the server is going away or cannot serve now", not "this
+/// statement is wrong": class 08 (connection exception), 57P01–57P03 (shut down by an operator,
+/// crash, not yet accepting connections) and 53300 (too many connections). A request that meets
+/// one is answered 503 and may be retried.
+fn is_outage_code(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
 }
 
 impl From<sqlx::migrate::MigrateError> for DbError {

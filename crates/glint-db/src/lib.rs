@@ -10,6 +10,7 @@
 mod error;
 mod images;
 mod list;
+mod locations;
 mod members;
 mod pool;
 pub use images::UploadedData;
@@ -17,5 +18,6 @@ mod rows;
 mod sql;
 
 pub use error::DbError;
+pub use locations::StoredLocation;
 pub use members::MembershipTx;
 pub use pool::{Db, DbOptions};

@@ -70,9 +70,14 @@ impl Glint {
         &self.limits
     }
 
-    /// Database and store reachability, for health checks.
+    /// Database reachability, for health checks.
     pub async fn ping_database(&self) -> Result<(), ServiceError> {
         Ok(self.db.ping().await?)
+    }
+
+    /// Blob store reachability, for health checks.
+    pub async fn ping_store(&self) -> Result<(), ServiceError> {
+        Ok(self.store.ping().await?)
     }
 
     /// Fails with [`ServiceError::PolicyDenied`] unless the policy allows `action`.

@@ -1,17 +1,20 @@
 //! Image bytes: streamed into an object store while md5 (Glance `checksum`) and sha512
 //! (`os_hash_value`) are computed on the fly, streamed (and ranged) back out, deleted.
 //! Memory per upload is bounded by the part size times the parts in flight, whatever the image size.
+//! Back ends: a local directory (embedded mode) or an S3-compatible bucket (scaled out).
 
+mod backend;
 mod error;
 mod hashing;
+mod settings;
 
 pub use error::StoreError;
+pub use settings::{Location, S3Settings, Secret};
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
 use futures::{Stream, StreamExt, TryStreamExt};
 use hashing::ImageHasher;
-use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart};
 use std::fmt::Display;
@@ -36,7 +39,7 @@ pub struct StoredBlob {
 /// A byte stream read back from the store.
 pub type BlobStream = BoxStream<'static, Result<Bytes, StoreError>>;
 
-/// The blob store behind one URL: `file:///abs/dir` (or a plain path) today.
+/// The blob store behind one URL: `file:///abs/dir` (or a plain path) or `s3://bucket/prefix`.
 #[derive(Clone, Debug)]
 pub struct BlobStore {
     inner: Arc<dyn ObjectStore>,
@@ -44,23 +47,18 @@ pub struct BlobStore {
 }
 
 impl BlobStore {
-    /// Opens the store named by `url`, creating a local directory when needed.
+    /// Opens the local store named by `url` (`file:///dir` or a path), creating the directory.
     pub fn from_url(url: &str) -> Result<Self, StoreError> {
-        let dir = url.strip_prefix("file://").unwrap_or(url);
-        if url.contains("://") && !url.starts_with("file://") {
-            return Err(StoreError::Config(format!(
-                "unsupported store URL {url:?}: use file:///path"
-            )));
-        }
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Config(format!("cannot create store directory {dir}: {e}")))?;
-        let local = LocalFileSystem::new_with_prefix(dir)
-            .map_err(|e| StoreError::Config(e.to_string()))?
-            // A committed `active` image must survive a crash: fsync file and directory.
-            .with_fsync(true);
+        Self::open(url, &S3Settings::default())
+    }
+
+    /// Opens the store named by `url`; `s3` applies to `s3://` URLs. Nothing is contacted yet:
+    /// an unreachable S3 server shows in [`BlobStore::ping`] and in requests, not at start-up.
+    pub fn open(url: &str, s3: &S3Settings) -> Result<Self, StoreError> {
+        let location = Location::parse(url)?;
         Ok(Self {
-            inner: Arc::new(local),
-            description: format!("file://{dir}"),
+            inner: backend::build(&location, s3)?,
+            description: location.describe(),
         })
     }
 
@@ -112,7 +110,12 @@ impl BlobStore {
             }
             return Err(err);
         }
-        writer.finish().await.map_err(StoreError::backend)?;
+        if let Err(err) = writer.finish().await {
+            // `finish` aborts the upload itself; the delete covers a completion that reached
+            // the server but whose answer was lost, so that no object is left either way.
+            self.remove_quietly(key).await;
+            return Err(StoreError::backend(err));
+        }
         let (size, md5, sha512) = hasher.finish();
         Ok(StoredBlob {
             key: key.to_owned(),
@@ -138,6 +141,57 @@ impl BlobStore {
             .await
             .map_err(StoreError::backend)?;
         Ok(result.into_stream().map_err(StoreError::backend).boxed())
+    }
+
+    /// Reads the whole object at `key` and returns its size and digests, as an upload would
+    /// have computed them (for verifying copies).
+    pub async fn digest(&self, key: &str) -> Result<StoredBlob, StoreError> {
+        let mut stream = self.get(key, None).await?;
+        let mut hasher = ImageHasher::default();
+        while let Some(chunk) = stream.next().await {
+            hasher.update(&chunk?);
+        }
+        let (size, md5, sha512) = hasher.finish();
+        Ok(StoredBlob {
+            key: key.to_owned(),
+            size,
+            md5,
+            sha512,
+        })
+    }
+
+    /// The size of the object at `key`, or `None` when there is none.
+    pub async fn size_of(&self, key: &str) -> Result<Option<u64>, StoreError> {
+        match self.inner.head(&Path::from(key)).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(StoreError::backend(e)),
+        }
+    }
+
+    /// Every key under `prefix` (`""` for all), for migrations, scrubs and tests.
+    pub async fn keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let prefix = (!prefix.is_empty()).then(|| Path::from(prefix));
+        self.inner
+            .list(prefix.as_ref())
+            .map_ok(|meta| meta.location.to_string())
+            .try_collect()
+            .await
+            .map_err(StoreError::backend)
+    }
+
+    /// Reachability: one cheap request that must be answered (a missing object is an answer).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match self.inner.head(&Path::from("glint-healthcheck")).await {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(StoreError::Backend(e.to_string())),
+        }
+    }
+
+    async fn remove_quietly(&self, key: &str) {
+        if let Err(err) = self.delete(key).await {
+            tracing::warn!(key, error = %err, "could not remove a failed upload's object");
+        }
     }
 
     /// Removes the object at `key`; a missing object is not an error.

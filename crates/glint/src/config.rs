@@ -6,6 +6,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use glint_api::AuthMode;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -25,17 +26,59 @@ pub struct Config {
 pub struct DatabaseConfig {
     /// `sqlite://PATH` or `postgres://…`; default `sqlite://<data_dir>/glint.db`.
     pub url: Option<String>,
-    /// Pool size.
+    /// Pool size (per instance: N instances open up to N × this many connections).
     pub max_connections: u32,
-    /// Seconds to wait for a pooled connection before answering 503.
+    /// Connections kept open even when idle.
+    pub min_connections: u32,
+    /// Seconds to wait for a pooled connection (including connecting) before answering 503.
     pub acquire_timeout_secs: u64,
+    /// Seconds an idle connection is kept before it is closed.
+    pub idle_timeout_secs: u64,
+    /// Seconds after which a connection is replaced (spreads load after a failover).
+    pub max_lifetime_secs: u64,
+    /// PostgreSQL TLS: `disable`, `prefer`, `require`, `verify-ca` or `verify-full`; unset keeps
+    /// the URL's `sslmode` (default `prefer`).
+    pub ssl_mode: Option<String>,
+    /// PostgreSQL TLS: PEM file of the CA that signed the server's certificate.
+    pub ssl_root_cert: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoreConfig {
-    /// `file:///abs/dir`; default `file://<data_dir>/images`.
+    /// `file:///abs/dir` or `s3://bucket/prefix`; default `file://<data_dir>/images`.
     pub url: Option<String>,
+    /// S3: `http(s)://host:port` of an S3-compatible server; unset means AWS.
+    pub endpoint: Option<String>,
+    /// S3: signing region; unset means `us-east-1`.
+    pub region: Option<String>,
+    /// S3: access key id; with the secret below, or neither (anonymous requests).
+    pub access_key_id: Option<String>,
+    /// S3: secret access key. Never logged; `check-config` shows `***`.
+    pub secret_access_key: Option<SecretString>,
+    /// S3: allow a plain-HTTP endpoint.
+    pub allow_http: bool,
+    /// S3: path-style requests (`endpoint/bucket/key`: Ceph RGW, MinIO); false = virtual-hosted.
+    pub path_style: bool,
+    /// S3: seconds to open a connection.
+    pub connect_timeout_secs: u64,
+    /// S3: seconds for one request (one part of an upload, the start of a download).
+    pub request_timeout_secs: u64,
+    /// S3: retries of a failed request, and the seconds spent retrying one at most.
+    pub max_retries: usize,
+    pub retry_timeout_secs: u64,
+}
+
+/// A secret from the configuration: serialised as itself (so layering works), but `Debug`
+/// prints `***` and [`Config::redacted`] replaces it before anything is shown.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecretString(pub String);
+
+impl std::fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -78,7 +121,31 @@ impl Default for DatabaseConfig {
         Self {
             url: None,
             max_connections: 16,
+            min_connections: 0,
             acquire_timeout_secs: 10,
+            idle_timeout_secs: 600,
+            max_lifetime_secs: 1800,
+            ssl_mode: None,
+            ssl_root_cert: None,
+        }
+    }
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        let s3 = glint_store::S3Settings::default();
+        Self {
+            url: None,
+            endpoint: None,
+            region: None,
+            access_key_id: None,
+            secret_access_key: None,
+            allow_http: s3.allow_http,
+            path_style: s3.path_style,
+            connect_timeout_secs: s3.connect_timeout.as_secs(),
+            request_timeout_secs: s3.request_timeout.as_secs(),
+            max_retries: s3.max_retries,
+            retry_timeout_secs: s3.retry_timeout.as_secs(),
         }
     }
 }
@@ -166,6 +233,51 @@ impl Config {
         })
     }
 
+    /// Pool and TLS settings of the database.
+    pub fn db_options(&self) -> glint_db::DbOptions {
+        let db = &self.database;
+        glint_db::DbOptions {
+            max_connections: db.max_connections,
+            min_connections: db.min_connections,
+            acquire_timeout: Duration::from_secs(db.acquire_timeout_secs),
+            idle_timeout: Duration::from_secs(db.idle_timeout_secs),
+            max_lifetime: Duration::from_secs(db.max_lifetime_secs),
+            ssl_mode: db.ssl_mode.clone(),
+            ssl_root_cert: db.ssl_root_cert.clone(),
+        }
+    }
+
+    /// Endpoint, credentials and client tuning for an `s3://` store.
+    pub fn s3_settings(&self) -> glint_store::S3Settings {
+        let store = &self.store;
+        glint_store::S3Settings {
+            endpoint: store.endpoint.clone(),
+            region: store.region.clone(),
+            access_key_id: store.access_key_id.clone(),
+            secret_access_key: store
+                .secret_access_key
+                .as_ref()
+                .map(|s| glint_store::Secret::new(s.0.clone())),
+            allow_http: store.allow_http,
+            path_style: store.path_style,
+            connect_timeout: Duration::from_secs(store.connect_timeout_secs),
+            request_timeout: Duration::from_secs(store.request_timeout_secs),
+            max_retries: store.max_retries,
+            retry_timeout: Duration::from_secs(store.retry_timeout_secs),
+        }
+    }
+
+    /// A copy fit to print or log: database password and S3 secret replaced by `***`.
+    pub fn redacted(&self) -> Config {
+        let mut shown = self.clone();
+        shown.database.url = Some(redact_url(&self.database_url()));
+        shown.store.url = Some(self.store_url());
+        if shown.store.secret_access_key.is_some() {
+            shown.store.secret_access_key = Some(SecretString("***".into()));
+        }
+        shown
+    }
+
     pub fn limits(&self) -> glint_service::Limits {
         glint_service::Limits {
             image_member_quota: self.limits.image_member_quota,
@@ -209,6 +321,34 @@ mod tests {
             redact_url("sqlite://./glint-data/glint.db"),
             "sqlite://./glint-data/glint.db"
         );
+    }
+
+    #[test]
+    fn store_settings_come_from_env_and_secrets_are_never_shown() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("GLINT_STORE__URL", "s3://images/glint");
+            jail.set_env("GLINT_STORE__ENDPOINT", "http://127.0.0.1:9000");
+            jail.set_env("GLINT_STORE__ACCESS_KEY_ID", "AKIA");
+            jail.set_env("GLINT_STORE__SECRET_ACCESS_KEY", "very-secret");
+            jail.set_env("GLINT_STORE__ALLOW_HTTP", "true");
+            jail.set_env("GLINT_DATABASE__URL", "postgres://glint:pw@db/glint");
+            let config = Config::load(None, &Overrides::default()).map_err(|e| *e)?;
+            let s3 = config.s3_settings();
+            assert_eq!(s3.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+            assert_eq!(
+                s3.secret_access_key.as_ref().map(|s| s.expose()),
+                Some("very-secret")
+            );
+            assert!(s3.allow_http && s3.path_style);
+            let shown = serde_json::to_string(&config.redacted()).map_err(|e| e.to_string())?;
+            assert!(
+                !shown.contains("very-secret") && !shown.contains(":pw@"),
+                "{shown}"
+            );
+            assert!(shown.contains("AKIA") && shown.contains("s3://images/glint"));
+            assert!(!format!("{config:?}").contains("very-secret"));
+            Ok(())
+        });
     }
 
     #[test]

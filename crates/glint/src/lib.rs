@@ -2,5 +2,6 @@
 //! tests can start the real server in-process on port 0.
 
 pub mod config;
+pub mod migrate_store;
 pub mod startup;
 pub mod telemetry;

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use glint::config::{Config, Overrides};
-use glint::startup::{Application, open_database};
+use glint::startup::{Application, open_database, open_store_at};
 use glint_api::AuthMode;
 use std::path::PathBuf;
 
@@ -35,8 +35,18 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Print the effective configuration (as JSON, passwords redacted) and exit.
+    /// Print the effective configuration (as JSON, passwords and secrets redacted) and exit.
     CheckConfig,
+    /// Copy every image's data from one store to another, verified by checksum. Resumable: run
+    /// it again to copy only what is missing. `s3://` URLs use the `[store]` S3 settings.
+    MigrateStore {
+        /// The store the data is in now (e.g. file:///var/lib/glint/images).
+        #[arg(long)]
+        from: String,
+        /// The store to copy it to (e.g. s3://bucket/prefix).
+        #[arg(long)]
+        to: String,
+    },
 }
 
 fn parse_auth(raw: &str) -> Result<AuthMode, String> {
@@ -68,10 +78,26 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CheckConfig => {
-            let mut shown = config.clone();
-            shown.database.url = Some(glint::config::redact_url(&config.database_url()));
-            println!("{}", as_json(&shown));
+            println!("{}", as_json(&config.redacted()));
             Ok(())
+        }
+        Command::MigrateStore { from, to } => {
+            let db = open_database(&config).await?;
+            let source = open_store_at(&config, &from)?;
+            let target = open_store_at(&config, &to)?;
+            let report = glint::migrate_store::migrate(&db, &source, &target).await?;
+            println!("{report}");
+            if report.failed.is_empty() {
+                Ok(())
+            } else {
+                for (image, reason) in &report.failed {
+                    eprintln!("image {image}: {reason}");
+                }
+                anyhow::bail!(
+                    "{} image(s) not migrated; run again after fixing",
+                    report.failed.len()
+                )
+            }
         }
     }
 }

@@ -3,11 +3,10 @@
 use crate::config::{Config, redact_url};
 use anyhow::Context;
 use glint_api::AuthSettings;
-use glint_db::{Db, DbOptions};
+use glint_db::Db;
 use glint_service::Glint;
 use glint_store::BlobStore;
 use std::net::SocketAddr;
-use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// A bound, ready-to-serve glint.
@@ -24,15 +23,22 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
             .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
     }
     let url = config.database_url();
-    let options = DbOptions {
-        max_connections: config.database.max_connections,
-        acquire_timeout: Duration::from_secs(config.database.acquire_timeout_secs),
-    };
-    let db = Db::connect(&url, &options)
+    let db = Db::connect(&url, &config.db_options())
         .await
         .with_context(|| format!("connecting to {}", redact_url(&url)))?;
     db.migrate().await.context("applying migrations")?;
     Ok(db)
+}
+
+/// Opens the image store configured (`file://` or `s3://`). Nothing is contacted here.
+pub fn open_store(config: &Config) -> anyhow::Result<BlobStore> {
+    open_store_at(config, &config.store_url())
+}
+
+/// Opens the store at `url` with the configuration's S3 settings (for `migrate-store`).
+pub fn open_store_at(config: &Config, url: &str) -> anyhow::Result<BlobStore> {
+    BlobStore::open(url, &config.s3_settings())
+        .with_context(|| format!("opening the image store {url}"))
 }
 
 impl Application {
@@ -52,7 +58,12 @@ impl Application {
             );
         }
         let db = open_database(config).await?;
-        let store = BlobStore::from_url(&config.store_url()).context("opening the image store")?;
+        let store = open_store(config)?;
+        // A store that is down at start-up is not fatal: instances behind a load balancer
+        // start, report 503 on /healthcheck, and serve once the store is back.
+        if let Err(err) = store.ping().await {
+            tracing::warn!(store = %store.describe(), error = %err, "image store unreachable");
+        }
         tracing::info!(
             %address,
             database = %redact_url(&config.database_url()),
