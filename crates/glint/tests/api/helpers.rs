@@ -1,7 +1,13 @@
 //! `spawn_app()` and typed helpers for talking to a running glint.
+//!
+//! Back ends: SQLite file + local directory by default. With `GLINT_TEST_DATABASE_URL`
+//! (`postgres://…/postgres`, a role that may create databases) every app gets a fresh PostgreSQL
+//! database, dropped afterwards; with `GLINT_TEST_S3_URL` (`http://KEY:SECRET@host:port/bucket`)
+//! a fresh key prefix in that bucket, emptied afterwards. The choice is made here only, so every
+//! test runs on every back end unchanged.
 #![allow(dead_code)]
 
-use glint::config::Config;
+use glint::config::{Config, SecretString};
 use glint::startup::Application;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
@@ -17,6 +23,145 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
+    /// The configuration the server was started with (back-end URLs included).
+    pub config: Config,
+    /// Removes the per-test PostgreSQL database and S3 prefix when the app is dropped.
+    backends: Backends,
+}
+
+/// Per-test back-end resources outside the temp dir, released on drop.
+#[derive(Default)]
+pub struct Backends {
+    /// (admin URL, database name) of a per-test PostgreSQL database.
+    postgres: Option<(String, String)>,
+    /// The per-test S3 store, emptied on drop.
+    s3: Option<glint_store::BlobStore>,
+}
+
+impl Backends {
+    /// Points `config` at fresh PostgreSQL / S3 resources when the environment asks for them.
+    pub async fn select(config: &mut Config) -> Self {
+        let mut backends = Backends::default();
+        if let Some(admin_url) = env_value("GLINT_TEST_DATABASE_URL") {
+            let name = format!("glint_test_{}", uuid::Uuid::new_v4().simple());
+            postgres_admin(&admin_url, &format!("CREATE DATABASE {name}")).await;
+            config.database.url = Some(with_database(&admin_url, &name));
+            // Tests run side by side against one server: keep each app's share small.
+            config.database.max_connections = 8;
+            backends.postgres = Some((admin_url, name));
+        }
+        if let Some(url) = env_value("GLINT_TEST_S3_URL") {
+            let (bucket, s3) =
+                glint_store::S3Settings::from_endpoint_url(&url).expect("GLINT_TEST_S3_URL");
+            let store_url = format!("s3://{bucket}/glint-test/{}", uuid::Uuid::new_v4());
+            config.store.url = Some(store_url.clone());
+            config.store.endpoint = s3.endpoint.clone();
+            config.store.access_key_id = s3.access_key_id.clone();
+            config.store.secret_access_key = s3
+                .secret_access_key
+                .as_ref()
+                .map(|s| SecretString(s.expose().to_owned()));
+            config.store.allow_http = s3.allow_http;
+            backends.s3 = Some(glint_store::BlobStore::open(&store_url, &s3).expect("s3 store"));
+        }
+        backends
+    }
+}
+
+impl Drop for Backends {
+    fn drop(&mut self) {
+        let postgres = self.postgres.take();
+        let s3 = self.s3.take();
+        if postgres.is_none() && s3.is_none() {
+            return;
+        }
+        // Drop runs inside the test's runtime, which cannot be blocked on: clean up from a
+        // thread with its own runtime and wait for it.
+        let cleanup = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("cleanup runtime");
+            runtime.block_on(async move {
+                if let Some(store) = s3 {
+                    for key in store.keys("").await.unwrap_or_default() {
+                        let _ = store.delete(&key).await;
+                    }
+                }
+                if let Some((admin_url, name)) = postgres {
+                    // FORCE ends the (still running) test server's connections.
+                    postgres_admin(
+                        &admin_url,
+                        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                    )
+                    .await;
+                }
+            });
+        });
+        let _ = cleanup.join();
+    }
+}
+
+fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// A set, non-empty environment variable.
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Runs one statement on the PostgreSQL server of `admin_url`.
+async fn postgres_admin(admin_url: &str, statement: &str) {
+    use sqlx::{Connection, Executor};
+    let mut connection = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("GLINT_TEST_DATABASE_URL reachable");
+    connection
+        .execute(sqlx::AssertSqlSafe(statement.to_owned()))
+        .await
+        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    let _ = connection.close().await;
+}
+
+/// `url` with its database (the path) replaced by `name`, query kept.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
+    let mut out = format!("{}/{name}", &base[..host_end]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+/// A configuration for a test server: port 0, the temp dir, and the back ends the environment
+/// selects. Returned with the guard that releases those back ends.
+pub async fn test_config(data_dir: &std::path::Path) -> (Config, Backends) {
+    let mut config = Config {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.to_path_buf(),
+        ..Config::default()
+    };
+    let backends = Backends::select(&mut config).await;
+    (config, backends)
 }
 
 /// Starts glint with default settings (trusted-headers auth).
@@ -30,11 +175,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         glint::telemetry::init(false);
     }
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config {
-        bind: "127.0.0.1:0".into(),
-        data_dir: data_dir.path().to_path_buf(),
-        ..Config::default()
-    };
+    let (mut config, backends) = test_config(data_dir.path()).await;
     configure(&mut config);
     let app = Application::build(&config).await.expect("server starts");
     let address = format!("http://{}", app.address());
@@ -46,10 +187,72 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
             .build()
             .expect("client"),
         data_dir,
+        config,
+        backends,
     }
 }
 
 impl TestApp {
+    /// A handle on a server started some other way (another process) at `address`, configured
+    /// by `config`; `backends` is released when the handle is dropped.
+    pub fn external(
+        address: String,
+        data_dir: tempfile::TempDir,
+        config: Config,
+        backends: Backends,
+    ) -> Self {
+        TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client"),
+            data_dir,
+            config,
+            backends,
+        }
+    }
+
+    /// A second connection to the server's database, for what the API does not show.
+    pub async fn db(&self) -> glint_db::Db {
+        glint_db::Db::connect(&self.config.database_url(), &glint_db::DbOptions::default())
+            .await
+            .expect("db")
+    }
+
+    /// The server's image store, opened a second time.
+    pub fn store(&self) -> glint_store::BlobStore {
+        glint::startup::open_store(&self.config).expect("store")
+    }
+
+    /// The bytes of the object at `key` in the server's image store.
+    pub async fn read_blob(&self, key: &str) -> Vec<u8> {
+        use futures::TryStreamExt;
+        let stream = self.store().get(key, None).await.expect("blob");
+        let chunks: Vec<bytes::Bytes> = stream.try_collect().await.expect("blob bytes");
+        chunks.concat()
+    }
+
+    /// Every object key in the server's image store, sorted. On the local store this walks the
+    /// directory itself, so that a stray staging file counts too.
+    pub async fn blob_keys(&self) -> Vec<String> {
+        let url = self.config.store_url();
+        let mut keys = match url.strip_prefix("file://") {
+            Some(dir) => {
+                let mut files = Vec::new();
+                walk(std::path::Path::new(dir), &mut files);
+                files
+                    .iter()
+                    .filter_map(|f| f.strip_prefix(dir).ok())
+                    .map(|f| f.display().to_string().trim_start_matches('/').to_owned())
+                    .collect()
+            }
+            None => self.store().keys("").await.expect("list store"),
+        };
+        keys.sort();
+        keys
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -1,5 +1,6 @@
 //! Integration tests: each test starts the real server on port 0 with a fresh SQLite file and
-//! blob directory, and talks HTTP to it.
+//! blob directory (or a fresh PostgreSQL database and S3 prefix, see `helpers`), and talks HTTP
+//! to it.
 
 mod helpers;
 mod v2_client;
@@ -11,6 +12,7 @@ mod images_errors;
 mod inventory_v1;
 mod members;
 mod members_errors;
+mod scale_out;
 mod shared_images;
 mod sharing_model;
 mod v2_images;

@@ -93,9 +93,9 @@ async fn create_with_data_stores_bytes_md5_and_sha512() {
     assert_eq!(stored.os_hash_algo.as_deref(), Some("sha512"));
     assert_eq!(stored.os_hash_value, Some(sha512_hex(&data)));
     // Exactly one blob, holding exactly the bytes.
-    let blobs = blob_files(&app);
+    let blobs = blob_files(&app).await;
     assert_eq!(blobs.len(), 1, "{blobs:?}");
-    assert_eq!(std::fs::read(&blobs[0]).expect("blob"), data);
+    assert_eq!(app.read_blob(&blobs[0]).await, data);
     // And the download returns them.
     let (status, _, body) = download(&app.tenant(OWNER), &id).await;
     assert_eq!(status, StatusCode::OK);
@@ -166,7 +166,7 @@ async fn a_zero_content_length_is_a_reservation_not_an_upload() {
     // Formats are not required: no data was sent (§5.1 row 8 applies only with data).
     assert_eq!(image["status"], "queued");
     assert_eq!(image["disk_format"], Value::Null);
-    assert!(blob_files(&app).is_empty());
+    assert!(blob_files(&app).await.is_empty());
 }
 
 #[tokio::test]
@@ -196,7 +196,7 @@ async fn declared_size_zero_without_data_is_active_at_once_and_downloads_empty()
         header(&headers, "content-type").as_deref(),
         Some("application/octet-stream")
     );
-    assert!(blob_files(&app).is_empty());
+    assert!(blob_files(&app).await.is_empty());
 }
 
 #[tokio::test]

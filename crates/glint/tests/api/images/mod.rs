@@ -12,7 +12,6 @@ use crate::helpers::*;
 use reqwest::header::HeaderMap;
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::Value;
-use std::path::PathBuf;
 
 /// The keys of a v1 image record (transcript block 2: exactly these 18).
 const DETAIL_KEYS: [&str; 18] = [
@@ -125,15 +124,9 @@ pub(crate) fn sha512_hex(data: &[u8]) -> String {
     hex::encode(sha2::Sha512::digest(data))
 }
 
-/// A second connection to the test server's SQLite file, for what v1 does not show.
+/// A second connection to the test server's database, for what v1 does not show.
 pub(crate) async fn open_db(app: &TestApp) -> glint_db::Db {
-    let url = format!(
-        "sqlite://{}",
-        app.data_dir.path().join("glint.db").display()
-    );
-    glint_db::Db::connect(&url, &glint_db::DbOptions::default())
-        .await
-        .expect("db")
+    app.db().await
 }
 
 pub(crate) async fn stored_image(app: &TestApp, id: &str) -> glint_core::Image {
@@ -167,25 +160,9 @@ pub(crate) async fn force_status(
     assert!(moved, "{id} was not {from:?}");
 }
 
-/// Every file in the blob store.
-pub(crate) fn blob_files(app: &TestApp) -> Vec<PathBuf> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&app.data_dir.path().join("images"), &mut out);
-    out.sort();
-    out
+/// Every object key in the blob store (whichever back end the test runs on).
+pub(crate) async fn blob_files(app: &TestApp) -> Vec<String> {
+    app.blob_keys().await
 }
 
 /// Creates an image of `OWNER` whose upload fails its checksum check: it ends `killed`.
@@ -209,7 +186,7 @@ pub(crate) async fn kill_image(app: &TestApp, name: &str) -> String {
 
 /// Everything stored: every image record an admin can list (deleted and killed included) and
 /// the blob files. Equal snapshots before and after a request mean it changed nothing.
-pub(crate) async fn snapshot(app: &TestApp) -> (Value, Vec<PathBuf>) {
+pub(crate) async fn snapshot(app: &TestApp) -> (Value, Vec<String>) {
     let body =
         json_of(
             send(app.admin().get(
@@ -218,7 +195,7 @@ pub(crate) async fn snapshot(app: &TestApp) -> (Value, Vec<PathBuf>) {
             .await,
         )
         .await;
-    (body, blob_files(app))
+    (body, blob_files(app).await)
 }
 
 /// The request with `Accept: text/plain`, so error bodies are WebOb's plain text.

@@ -202,7 +202,7 @@ async fn delete_soft_deletes_the_record_and_removes_the_bytes() {
     let app = spawn_app().await;
     let owner = app.tenant(OWNER);
     let id = owner.create_image_id("doomed", Some(&pattern(100))).await;
-    assert_eq!(blob_files(&app).len(), 1);
+    assert_eq!(blob_files(&app).await.len(), 1);
     let response = send(owner.delete(&format!("/v1/images/{id}"))).await;
     // Transcript block 50: 200 with an empty body (not the api-ref's 204).
     assert_eq!(response.status(), StatusCode::OK);
@@ -211,7 +211,7 @@ async fn delete_soft_deletes_the_record_and_removes_the_bytes() {
         Some("text/html; charset=UTF-8")
     );
     assert!(text(response).await.is_empty());
-    assert!(blob_files(&app).is_empty());
+    assert!(blob_files(&app).await.is_empty());
     // Transcript block 51: the owner gets 404 now, and the list forgets it.
     assert_eq!(owner.head_status(&id).await, StatusCode::NOT_FOUND);
     assert!(owner.list_ids("").await.is_empty());

@@ -85,7 +85,7 @@ async fn size_cap_stops_a_chunked_upload_with_413_and_kills_the_image() {
         header(h.headers(), "x-image-meta-status").as_deref(),
         Some("killed")
     );
-    assert!(blob_files(&app).is_empty());
+    assert!(blob_files(&app).await.is_empty());
     // The same through PUT on a queued image.
     let queued = owner.create_image_id("queued", None).await;
     refused(
@@ -102,7 +102,7 @@ async fn size_cap_stops_a_chunked_upload_with_413_and_kills_the_image() {
         header(h.headers(), "x-image-meta-status").as_deref(),
         Some("killed")
     );
-    assert!(blob_files(&app).is_empty());
+    assert!(blob_files(&app).await.is_empty());
 }
 
 #[tokio::test]
@@ -176,7 +176,7 @@ async fn size_and_checksum_mismatches_kill_the_image_and_keep_no_bytes() {
         )
         .await;
     }
-    assert!(blob_files(&app).is_empty());
+    assert!(blob_files(&app).await.is_empty());
 }
 
 #[tokio::test]
@@ -297,7 +297,7 @@ async fn data_uploaded_later_must_match_the_size_and_checksum_declared_at_reserv
             Some("killed")
         );
     }
-    assert!(blob_files(&app).is_empty());
+    assert!(blob_files(&app).await.is_empty());
 }
 
 #[tokio::test]
@@ -366,7 +366,7 @@ async fn an_image_deleted_during_its_upload_stays_deleted_and_keeps_no_bytes() {
         header(h.headers(), "x-image-meta-status").as_deref(),
         Some("deleted")
     );
-    assert!(blob_files(&app).is_empty());
+    assert!(blob_files(&app).await.is_empty());
 }
 
 /// A chunked body that sends its first half, then waits for `gate` before the second.
@@ -415,7 +415,11 @@ async fn an_upload_cut_off_by_the_client_kills_the_image_and_keeps_no_bytes() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert_eq!(last.as_deref(), Some("killed"));
-    assert!(blob_files(&app).is_empty(), "{:?}", blob_files(&app));
+    assert!(
+        blob_files(&app).await.is_empty(),
+        "{:?}",
+        blob_files(&app).await
+    );
     let (status, _, _) = download(&owner, &id).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
