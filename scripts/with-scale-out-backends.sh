@@ -6,7 +6,7 @@
 #
 # PostgreSQL: the machine's server on 127.0.0.1:5432 when it answers with trust auth; otherwise a
 # throw-away cluster (Debian's postgresql packages, installed when missing) in a temp dir on a
-# free port. S3: s3s-fs 0.14.1 (the newest release that builds with rustc 1.95), built once into
+# free port (GLINT_OWN_POSTGRES=1 forces that). S3: s3s-fs 0.14.1 (the newest release that builds with rustc 1.95), built once into
 # $GLINT_CACHE_DIR (default ~/.cache/glint) and started on a free port over a temp dir.
 set -euo pipefail
 
@@ -68,7 +68,9 @@ start_postgres() {
     return
   fi
   local machine_url="postgres://postgres@127.0.0.1:5432/postgres"
-  if command -v psql >/dev/null && psql "$machine_url" -Atqc 'SELECT 1' >/dev/null 2>&1; then
+  # GLINT_OWN_POSTGRES=1 skips the machine's server (to exercise the path CI takes elsewhere).
+  if [[ "${GLINT_OWN_POSTGRES:-}" != 1 ]] && command -v psql >/dev/null &&
+    psql "$machine_url" -Atqc 'SELECT 1' >/dev/null 2>&1; then
     log "PostgreSQL: the machine's server on 127.0.0.1:5432"
     export GLINT_TEST_DATABASE_URL="$machine_url"
     return

@@ -20,7 +20,7 @@ async fn stores() -> Vec<TestStore> {
     }];
     if let Ok(url) = std::env::var("GLINT_TEST_S3_URL") {
         let (bucket, s3) = S3Settings::from_endpoint_url(&url).expect("GLINT_TEST_S3_URL");
-        let prefix = format!("glint-store-test/{}", uuid::Uuid::new_v4());
+        let prefix = format!("st/{}", uuid::Uuid::new_v4().simple());
         let store = BlobStore::open(&format!("s3://{bucket}/{prefix}"), &s3).expect("s3 store");
         out.push(TestStore { store, _dir: None });
     }

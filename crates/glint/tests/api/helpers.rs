@@ -53,7 +53,8 @@ impl Backends {
         if let Some(url) = env_value("GLINT_TEST_S3_URL") {
             let (bucket, s3) =
                 glint_store::S3Settings::from_endpoint_url(&url).expect("GLINT_TEST_S3_URL");
-            let store_url = format!("s3://{bucket}/glint-test/{}", uuid::Uuid::new_v4());
+            // A short prefix: s3s-fs keeps each key base64-encoded in one file name (≤ 255 bytes).
+            let store_url = format!("s3://{bucket}/t/{}", short_id());
             config.store.url = Some(store_url.clone());
             config.store.endpoint = s3.endpoint.clone();
             config.store.access_key_id = s3.access_key_id.clone();
@@ -114,6 +115,11 @@ fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// 12 random hex digits: unique enough for per-test names.
+pub fn short_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_owned()
 }
 
 /// A set, non-empty environment variable.

@@ -14,7 +14,7 @@ fn target_url(app: &TestApp, dir: &std::path::Path) -> String {
     match std::env::var("GLINT_TEST_S3_URL") {
         Ok(url) if source.starts_with("file://") => {
             let (bucket, _) = glint_store::S3Settings::from_endpoint_url(&url).expect("s3 url");
-            format!("s3://{bucket}/glint-test/{}", uuid::Uuid::new_v4())
+            format!("s3://{bucket}/t/{}", short_id())
         }
         _ => format!("file://{}", dir.display()),
     }

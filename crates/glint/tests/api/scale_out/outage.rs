@@ -1,7 +1,8 @@
 //! The store, then the database, goes away mid-run: requests that need it fail cleanly with 503,
 //! the health check says which one is missing, nothing stored is damaged, and the service
-//! recovers by itself when the back end returns. Needs PostgreSQL and S3 (a network between
-//! glint and them to cut): runs when `GLINT_TEST_DATABASE_URL` and `GLINT_TEST_S3_URL` are set.
+//! recovers by itself when the back end returns. The cut-and-restore test needs PostgreSQL and
+//! S3 (a network between glint and them to cut): it runs when `GLINT_TEST_DATABASE_URL` and
+//! `GLINT_TEST_S3_URL` are set; the unreachable-store test runs everywhere.
 
 use super::proxy::{Proxy, host_port, redirect};
 use crate::helpers::*;
@@ -155,4 +156,49 @@ async fn store_and_database_outages_answer_503_and_the_service_recovers() {
     );
     let (status, _, body) = download(&owner, &kept).await;
     assert_eq!((status, body == data), (StatusCode::OK, true));
+}
+
+/// Runs on every machine: an S3 endpoint where nothing listens is an outage from the start.
+#[tokio::test]
+async fn an_unreachable_store_is_named_by_the_healthcheck_and_refuses_data_with_503() {
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let app = spawn_app_with(|c| {
+        c.store.url = Some("s3://nowhere/glint".into());
+        c.store.endpoint = Some(format!("http://127.0.0.1:{closed_port}"));
+        c.store.access_key_id = Some("AK".into());
+        c.store.secret_access_key = Some(glint::config::SecretString("SK".into()));
+        c.store.allow_http = true;
+        c.store.max_retries = 0;
+    })
+    .await;
+    let (status, body) = health(&app).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        body,
+        "Service Unavailable: database reachable; image store unreachable"
+    );
+    let owner = app.tenant(OWNER);
+    let response = send(
+        owner
+            .post("/v1/images")
+            .header("x-image-meta-name", "nowhere")
+            .header("x-image-meta-disk_format", "raw")
+            .header("x-image-meta-container_format", "bare")
+            .header("content-type", "application/octet-stream")
+            .body(b"bytes".to_vec()),
+    )
+    .await;
+    expect_error(
+        response,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "temporarily unavailable",
+    )
+    .await;
+    // Metadata still works, and the refused upload left its image killed, as Glance does.
+    let listed = statuses(&app).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].1, "killed");
 }
