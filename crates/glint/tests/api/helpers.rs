@@ -1,8 +1,8 @@
 //! `spawn_app()` and typed helpers for talking to a running glint.
 //!
 //! Back ends: SQLite file + local directory by default. With `GLINT_TEST_DATABASE_URL`
-//! (`postgres://…/postgres`, a role that may create databases) every app gets a fresh PostgreSQL
-//! database, dropped afterwards; with `GLINT_TEST_S3_URL` (`http://KEY:SECRET@host:port/bucket`)
+//! (`postgres://…/postgres`, a role that may create schemas) every app gets a fresh PostgreSQL
+//! schema, dropped afterwards; with `GLINT_TEST_S3_URL` (`http://KEY:SECRET@host:port/bucket`)
 //! a fresh key prefix in that bucket, emptied afterwards. The choice is made here only, so every
 //! test runs on every back end unchanged.
 #![allow(dead_code)]
@@ -43,9 +43,14 @@ impl Backends {
     pub async fn select(config: &mut Config) -> Self {
         let mut backends = Backends::default();
         if let Some(admin_url) = env_value("GLINT_TEST_DATABASE_URL") {
+            // A schema per app, not a database: CREATE DATABASE costs about half a second.
+            // The name doubles as application_name, so that cleanup can end its connections.
             let name = format!("glint_test_{}", uuid::Uuid::new_v4().simple());
-            postgres_admin(&admin_url, &format!("CREATE DATABASE {name}")).await;
-            config.database.url = Some(with_database(&admin_url, &name));
+            postgres_admin(&admin_url, &format!("CREATE SCHEMA {name}")).await;
+            config.database.url = Some(with_query(
+                &admin_url,
+                &format!("options[search_path]={name}&application_name={name}"),
+            ));
             // Tests run side by side against one server: keep each app's share small.
             config.database.max_connections = 8;
             backends.postgres = Some((admin_url, name));
@@ -90,12 +95,17 @@ impl Drop for Backends {
                     }
                 }
                 if let Some((admin_url, name)) = postgres {
-                    // FORCE ends the (still running) test server's connections.
+                    // End the (still running) test server's connections, then drop its schema.
                     postgres_admin(
                         &admin_url,
-                        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                        &format!(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                             WHERE application_name = '{name}'"
+                        ),
                     )
                     .await;
+                    postgres_admin(&admin_url, &format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                        .await;
                 }
             });
         });
@@ -140,22 +150,10 @@ async fn postgres_admin(admin_url: &str, statement: &str) {
     let _ = connection.close().await;
 }
 
-/// `url` with its database (the path) replaced by `name`, query kept.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
-    let mut out = format!("{}/{name}", &base[..host_end]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
+/// `url` with `query` (already encoded `k=v&…`) appended.
+pub fn with_query(url: &str, query: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{query}")
 }
 
 /// A configuration for a test server: port 0, the temp dir, and the back ends the environment
