@@ -3,11 +3,13 @@
 use crate::error::ValidationError;
 use std::fmt;
 
-/// A canonical (lower-case, hyphenated) UUID naming an image.
+/// A UUID naming an image: only ASCII hex digits and hyphens, so ids are safe to use inside
+/// blob-store keys.
 ///
-/// Glance accepts any "UUID-like" string (`glance/common/utils.py` `is_uuid_like`: with or without
-/// hyphens, any case, optional braces or `urn:uuid:`); glint accepts the same spellings and stores
-/// the canonical form, so ids are safe to use inside blob-store keys.
+/// Generated ids are canonical (lower-case, hyphenated). Glance stores a client-chosen id exactly
+/// as written and matches ids exactly (SQLite, PostgreSQL): `ABC…` and `abc…` are different
+/// images, and another spelling of an existing id finds nothing. [`ImageId::verbatim`] and
+/// [`ImageId::lookup`] do the same; [`ImageId::parse`] canonicalises (markers, tests).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ImageId(String);
 
@@ -35,6 +37,24 @@ impl ImageId {
         uuid::Uuid::try_parse(&compact)
             .ok()
             .map(|u| Self(u.hyphenated().to_string()))
+    }
+
+    /// A client-chosen id kept exactly as written (Glance `is_uuid_like`, then stored verbatim):
+    /// a UUID as 32 hex digits with or without hyphens, any case. `None` for anything else,
+    /// including the braces and `urn:uuid:` spellings Glance accepts but cannot store (500).
+    pub fn verbatim(raw: &str) -> Option<Self> {
+        (Self::hex_and_hyphens(raw) && Self::parse(raw).is_some()).then(|| Self(raw.to_owned()))
+    }
+
+    /// An id from a request path, to be matched exactly against stored ids. `None` when it
+    /// cannot name a stored image: longer than 36 characters (Glance `_image_get`) or holding
+    /// anything but hex digits and hyphens.
+    pub fn lookup(raw: &str) -> Option<Self> {
+        (raw.len() <= 36 && Self::hex_and_hyphens(raw)).then(|| Self(raw.to_owned()))
+    }
+
+    fn hex_and_hyphens(raw: &str) -> bool {
+        !raw.is_empty() && raw.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
     }
 
     pub fn as_str(&self) -> &str {
@@ -145,6 +165,41 @@ mod tests {
                 Some(canonical.into()),
                 "{raw}"
             );
+        }
+    }
+
+    #[test]
+    fn verbatim_ids_keep_their_spelling() {
+        for raw in [
+            "DE2F2211-3AC7-4260-9142-41DB0ECFB425",
+            "de2f22113ac74260914241db0ecfb425",
+            "de2f2211-3ac7-4260-9142-41db0ecfb425",
+        ] {
+            assert_eq!(ImageId::verbatim(raw).map(|i| i.0), Some(raw.into()));
+        }
+        for raw in [
+            "{de2f2211-3ac7-4260-9142-41db0ecfb425}",
+            "urn:uuid:de2f2211-3ac7-4260-9142-41db0ecfb425",
+            " de2f2211-3ac7-4260-9142-41db0ecfb425",
+            "de2f2211-3ac7-4260-9142-41db0ecfb42",
+            "",
+        ] {
+            assert_eq!(ImageId::verbatim(raw), None, "{raw}");
+        }
+    }
+
+    #[test]
+    fn lookup_ids_are_exact_and_store_safe() {
+        let upper = "DE2F2211-3AC7-4260-9142-41DB0ECFB425";
+        assert_eq!(ImageId::lookup(upper).map(|i| i.0), Some(upper.into()));
+        assert_eq!(ImageId::lookup("123").map(|i| i.0), Some("123".into()));
+        for raw in [
+            "../../etc/passwd",
+            "{de2f2211-3ac7-4260-9142-41db0ecfb425}",
+            "de2f2211-3ac7-4260-9142-41db0ecfb425-",
+            "",
+        ] {
+            assert_eq!(ImageId::lookup(raw), None, "{raw}");
         }
     }
 

@@ -12,20 +12,17 @@ pub(crate) struct Visible {
 }
 
 impl Glint {
-    /// Loads `raw_id` if `ctx` may see it. Ids that are not UUIDs cannot exist (404), nor can ids
-    /// longer than 36 characters (Glance's rule). Admins see deleted images; others get 404 for them.
+    /// Loads `raw_id` if `ctx` may see it. Ids are matched exactly as stored, as Glance does on
+    /// SQLite and PostgreSQL: another spelling of an existing id (upper case, without hyphens,
+    /// braces) is not that image (404), and ids longer than 36 characters are not looked up.
+    /// Admins see deleted images; others get 404 for them.
     pub(crate) async fn find_visible(
         &self,
         ctx: &RequestContext,
         raw_id: &str,
     ) -> Result<Visible, ServiceError> {
         let not_found = || ServiceError::ImageNotFound(raw_id.to_owned());
-        // Glance `_image_get`: longer than 36 characters → not found, even when it is another
-        // spelling of an existing id (braces, `urn:uuid:`).
-        if raw_id.chars().count() > 36 {
-            return Err(not_found());
-        }
-        let id = ImageId::parse(raw_id).ok_or_else(not_found)?;
+        let id = ImageId::lookup(raw_id).ok_or_else(not_found)?;
         let image = self.db.get_image(&id).await?.ok_or_else(not_found)?;
         let own = match ctx.owner() {
             // Only shared images of others need the membership to decide visibility, but

@@ -354,7 +354,7 @@ impl MetadataChanges {
 fn new_image(meta: &V1Meta) -> Result<NewImage, ApiError> {
     let changes = MetadataChanges::from_meta(meta)?;
     let id = match meta.text("id").flatten() {
-        Some(raw) => Some(ImageId::parse(&raw).ok_or_else(|| {
+        Some(raw) => Some(ImageId::verbatim(&raw).ok_or_else(|| {
             ApiError::bad_request(format!(
                 "Failed to reserve image. Got error: Invalid image id format: {raw}"
             ))

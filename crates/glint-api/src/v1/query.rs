@@ -101,7 +101,10 @@ pub fn parse(ctx: &RequestContext, pairs: &[(String, String)]) -> Result<ImageLi
     };
     let marker = get("marker")
         .map(|v| {
-            ImageId::parse(v).ok_or_else(|| ApiError::registry_bad_request("Invalid marker format"))
+            // UUID-like, then matched exactly as written (as image ids are).
+            ImageId::parse(v)
+                .map(|_| ImageId::from_stored(v.to_owned()))
+                .ok_or_else(|| ApiError::registry_bad_request("Invalid marker format"))
         })
         .transpose()?;
     let sort_key = match get("sort_key") {

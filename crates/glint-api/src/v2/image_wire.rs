@@ -92,7 +92,7 @@ pub fn parse_create(body: Option<Value>) -> Result<NewImage, ApiError> {
             return Err(read_only(&key));
         }
         match key.as_str() {
-            "id" => new.id = value.as_str().and_then(ImageId::parse),
+            "id" => new.id = value.as_str().and_then(ImageId::verbatim),
             "name" => new.name = value.as_str().map(str::to_owned),
             "disk_format" => new.disk_format = value.as_str().map(str::to_owned),
             "container_format" => new.container_format = value.as_str().map(str::to_owned),

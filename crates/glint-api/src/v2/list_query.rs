@@ -156,7 +156,8 @@ pub fn parse(ctx: &RequestContext, pairs: &[(String, String)]) -> Result<ImageLi
 
     let sort = sorting(pairs)?;
     let marker = get("marker")
-        .map(|raw| ImageId::parse(raw).unwrap_or_else(|| ImageId::from_stored(raw.to_owned())));
+        // Matched exactly, as image ids are (another spelling is an unknown marker).
+        .map(|raw| ImageId::from_stored(raw.to_owned()));
     Ok(ImageListQuery {
         scope: ListScope::V2 {
             tenant: ctx.owner().map(str::to_owned),
