@@ -105,8 +105,10 @@ pub fn allows(ctx: &RequestContext, rule: Rule, target: &Target<'_>) -> bool {
         Rule::PublicizeImage => false,
         // ADMIN_OR_PROJECT_READER_GET_IMAGE
         Rule::GetImage => ctx.has_role("reader") && (owner || member || readable_visibility),
-        // ADMIN_OR_PROJECT_READER: a project-scoped reader.
-        Rule::GetImages => ctx.has_role("reader") && project.is_some(),
+        // ADMIN_OR_PROJECT_READER, with the caller's own project as target: Glance 33 lets a
+        // reader without a project list too (oslo.policy compares `None` with `None`); what it
+        // lists is the list scope's business (DECISIONS D10: public images, community on request).
+        Rule::GetImages => ctx.has_role("reader"),
         // ADMIN_OR_PROJECT_MEMBER_DOWNLOAD_IMAGE
         Rule::DownloadImage => ctx.has_role("member") && (owner || member || readable_visibility),
         // ADMIN_OR_PROJECT_MEMBER
@@ -207,6 +209,18 @@ mod tests {
             &admin,
             Rule::PublicizeImage,
             &Target::new_image(Some("x"))
+        ));
+    }
+
+    #[test]
+    fn readers_without_a_project_may_list() {
+        let lonely = RequestContext::authenticated(None, None, ["reader".to_owned()]);
+        assert!(allows(&lonely, Rule::GetImages, &Target::new_image(None)));
+        let roleless = RequestContext::authenticated(None, None, Vec::<String>::new());
+        assert!(!allows(
+            &roleless,
+            Rule::GetImages,
+            &Target::new_image(None)
         ));
     }
 

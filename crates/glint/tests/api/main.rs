@@ -11,6 +11,7 @@ mod image_ids;
 mod images;
 mod images_errors;
 mod inventory_v1;
+mod inventory_v2;
 mod members;
 mod members_errors;
 mod scale_out;
