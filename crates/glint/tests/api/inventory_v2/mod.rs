@@ -6,6 +6,8 @@
 //! `v2_images` and `v2_members` test files go deeper; this file is the traceable map from
 //! inventory IDs to assertions.
 //!
+//! 130 rows: 116 covered (7 of them in part, as noted below), 14 not applicable.
+//!
 //! Rows that cannot apply to glint:
 //!
 //! | Row | Reason |
@@ -17,7 +19,7 @@
 //! | V2-T05 | `/v2/schemas/member` and `/members` are served by branch `v2-diff` (b211d53), not yet in main; its own tests check `name` |
 //! | V2-O08 | `image.member.*` notifications: glint emits no notifications (an optional Glance feature, not part of the API) |
 //! | V2-R11 (system scope) | system-scoped tokens: glint's identities are project-scoped only (DECISIONS D17). The project-admin outcomes (200, 200) are asserted |
-//! | DB-11 (`admin_as_user`) | Glance's `admin_as_user` listing flag is a registry/db-API parameter with no v2 HTTP surface |
+//! | DB-11 (`admin_as_user`, `is_public=False`) | `admin_as_user` is a db-API flag with no HTTP surface; `is_public` is a v1 filter (inventory_v1). The v2 counts (7, own shared 1, 4, 12, 13) are asserted |
 //! | X-24 (Glance's answer) | DECISIONS D10: callers without a project list public images only; glint's decided outcome (not listed) is asserted |
 
 mod code_derived;
