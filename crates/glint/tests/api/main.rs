@@ -19,5 +19,6 @@ mod shared_images;
 mod sharing_model;
 mod v2_images;
 mod v2_members;
+mod v2_schemas;
 mod versions;
 mod visibility;

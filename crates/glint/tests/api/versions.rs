@@ -11,21 +11,70 @@ async fn root_is_multiple_choices_and_versions_is_ok_without_credentials() {
     assert_eq!(root.status(), StatusCode::MULTIPLE_CHOICES);
     let versions = send(app.anonymous().get("/versions")).await;
     assert_eq!(versions.status(), StatusCode::OK);
-    let body: Value = versions.json().await.expect("json");
-    let ids: Vec<&str> = body["versions"]
-        .as_array()
-        .expect("versions")
-        .iter()
-        .map(|v| v["id"].as_str().expect("id"))
-        .collect();
-    assert!(ids.contains(&"v1.1") && ids.contains(&"v1.0"), "{ids:?}");
-    let href = body["versions"][0]["links"][0]["href"]
-        .as_str()
-        .expect("href");
-    assert!(
-        href.starts_with("http://127.0.0.1:") && href.ends_with("/v1/"),
-        "{href}"
+    assert_eq!(versions.headers()["content-type"], "application/json");
+}
+
+/// Glance 33's v2 entries in its own order (transcript #1), then v1 as Glance 15 listed it
+/// beside v2 (DEPRECATED, last).
+const EXPECTED_VERSIONS: [(&str, &str, &str); 13] = [
+    ("v2.15", "SUPPORTED", "/v2/"),
+    ("v2.9", "SUPPORTED", "/v2/"),
+    ("v2.17", "CURRENT", "/v2/"),
+    ("v2.7", "SUPPORTED", "/v2/"),
+    ("v2.6", "SUPPORTED", "/v2/"),
+    ("v2.5", "SUPPORTED", "/v2/"),
+    ("v2.4", "SUPPORTED", "/v2/"),
+    ("v2.3", "SUPPORTED", "/v2/"),
+    ("v2.2", "SUPPORTED", "/v2/"),
+    ("v2.1", "SUPPORTED", "/v2/"),
+    ("v2.0", "SUPPORTED", "/v2/"),
+    ("v1.1", "DEPRECATED", "/v1/"),
+    ("v1.0", "DEPRECATED", "/v1/"),
+];
+
+#[tokio::test]
+async fn the_versions_document_lists_glance_33s_v2_entries_then_v1() {
+    let app = spawn_app().await;
+    for path in ["/", "/versions"] {
+        let body: Value = send(app.anonymous().get(path))
+            .await
+            .json()
+            .await
+            .expect("json");
+        let got: Vec<(String, String, String)> = body["versions"]
+            .as_array()
+            .expect("versions")
+            .iter()
+            .map(|v| {
+                let href = v["links"][0]["href"].as_str().expect("href");
+                assert_eq!(v["links"][0]["rel"], "self");
+                (
+                    v["id"].as_str().expect("id").to_owned(),
+                    v["status"].as_str().expect("status").to_owned(),
+                    href.strip_prefix(&app.address).unwrap_or(href).to_owned(),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, String, String)> = EXPECTED_VERSIONS
+            .iter()
+            .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+            .collect();
+        assert_eq!(got, expected, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_versions_document_has_glances_bytes() {
+    // python's json.dumps framing, keys in Glance's order: a byte comparison with the peer
+    // (modulo the host) holds.
+    let app = spawn_app().await;
+    let body = text(send(app.anonymous().get("/versions")).await).await;
+    let host = app.address.trim_start_matches("http://");
+    let first = format!(
+        r#"{{"versions": [{{"id": "v2.15", "status": "SUPPORTED", "links": [{{"rel": "self", "href": "http://{host}/v2/"}}]}}, "#
     );
+    assert!(body.starts_with(&first), "{body}");
+    assert!(body.ends_with(r#"/v1/"}]}]}"#), "{body}");
 }
 
 #[tokio::test]
