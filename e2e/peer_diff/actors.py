@@ -30,3 +30,29 @@ def admin():
 
 IMAGE_DATA = bytes(range(256)) * 16  # 4096 bytes
 OTHER_DATA = b"glint-peer-diff\n" * 64  # 1024 bytes
+
+
+# v2 (secure RBAC, DECISIONS D16): the roles a Keystone token would carry, implied roles
+# included (admin implies member implies reader), as keystonemiddleware passes them on.
+def v2(tenant, roles="reader,member"):
+    return who(tenant, roles)
+
+
+def v2_admin():
+    return who(ADMIN, "admin,member,reader")
+
+
+def v2_no_project():
+    """Authenticated, but without a project (a domain- or system-scoped caller)."""
+    return {"X-Identity-Status": "Confirmed", "X-User-Id": "user-without-project", "X-Roles": "reader,member"}
+
+
+class Chunked:
+    """A request body sent with Transfer-Encoding: chunked (as glanceclient and openstacksdk
+    upload image data)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def __len__(self):
+        return len(self.data)

@@ -15,18 +15,36 @@ def members_of(r):
     return r.json.get("members") if isinstance(r.json, dict) else None
 
 
+def versions_of(r, major):
+    """The entries of a versions document for one major version, in order."""
+    if not isinstance(r.json, dict):
+        return None
+    return [v for v in r.json.get("versions", []) if v["id"].startswith(major + ".")]
+
+
+# Glance 33's v2 entries, in its order (glance-v2-transcript #1), links normalized.
+GLANCE_33_V2 = [
+    {"id": i, "status": "CURRENT" if i == "v2.17" else "SUPPORTED",
+     "links": [{"rel": "self", "href": "http://HOST/v2/"}]}
+    for i in ("v2.15", "v2.9", "v2.17", "v2.7", "v2.6", "v2.5", "v2.4", "v2.3", "v2.2", "v2.1", "v2.0")
+]
+
+
 def is_400_text(g, needle=None):
     return g.status == 400 and (needle is None or needle in (g.text() or ""))
 
 
 EXPECTED = [
-    # NOTYET-v2: README "Not yet implemented: Images API v2" -- glint lists only v1.x.
-    dict(tag="NOTYET-v2", steps=["versions-root", "versions-list"],
-         why="glint serves only v1 (README: Images API v2 not yet implemented); its version "
-             "document is Glance's minus the v2.x entries",
-         check=lambda p, g: p.status == g.status and isinstance(p.json, dict) and isinstance(g.json, dict)
-         and g.json.get("versions") == [v for v in p.json.get("versions", []) if not v["id"].startswith("v2")]
-         and g.headers == p.headers),
+    # GLANCE33-v2: glint's Images v2 is Glance 33's (issue #3: "Glance 2.16+ behaviour"), so its
+    # version document lists Glance 33's v2 entries (v2.0 ... v2.17, CURRENT v2.17) where Glance
+    # 15 listed v2.0 ... v2.5; the v1 entries (DEPRECATED, last) are Glance 15's.
+    dict(tag="GLANCE33-v2", steps=["versions-root", "versions-list"],
+         why="glint's v2 is Glance 33's: its version document lists Glance 33's v2 entries "
+             "(v2.0 ... v2.17) instead of Glance 15's v2.0 ... v2.5; the v1 entries are identical",
+         check=lambda p, g: p.status == g.status and g.headers == p.headers
+         and versions_of(g, "v1") == versions_of(p, "v1") and versions_of(g, "v1")
+         and [v["id"] for v in versions_of(p, "v2")] == ["v2.5", "v2.4", "v2.3", "v2.2", "v2.1", "v2.0"]
+         and versions_of(g, "v2") == GLANCE_33_V2),
     # D1: flat add-member body ({"can_share": true} on existing member D: both 204, then the
     # lists differ).
     dict(tag="D1", steps=["list-after-flat-body"],
