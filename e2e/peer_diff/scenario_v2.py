@@ -143,42 +143,48 @@ def images(x):
       body={"name": "diff-no-project"}, create=True)  # IMG12 (Glance only)
     S("resync-no-project-image", "admin deletes the no-project image", "DELETE", "/v2/images/{IMG12}", adm)
 
-    S("create-duplicate-id", "the same id again (409)", "POST", "/v2/images", own,
+    def E(key, title, caller, **kw):
+        """A create that should fail; an image a server creates anyway is deleted after the block."""
+        S(key, title, "POST", "/v2/images", caller, stray=True, **kw)
+
+    E("create-duplicate-id", "the same id again (409)", own,
       body={"id": FIXED_ID, "name": "diff-fixed-again"})
-    S("create-bad-json", "malformed JSON", "POST", "/v2/images", own, body="{bad")
-    S("create-bad-json-json", "malformed JSON, Accept json", "POST", "/v2/images", own, body="{bad",
+    E("create-bad-json", "malformed JSON", own, body="{bad")
+    E("create-bad-json-json", "malformed JSON, Accept json", own, body="{bad",
       accept="application/json")
-    S("create-array-body", "a JSON array body", "POST", "/v2/images", own, body=[{"name": "x"}])
-    S("create-scalar-body", "a JSON scalar body", "POST", "/v2/images", own, body="5")
-    S("create-no-body", "no body at all", "POST", "/v2/images", own)
-    S("create-bad-disk-format", "unknown disk_format", "POST", "/v2/images", own,
+    E("create-array-body", "a JSON array body", own, body=[{"name": "x"}])
+    E("create-scalar-body", "a JSON scalar body", own, body="5")
+    E("create-no-body", "no body at all", own)
+    E("create-bad-disk-format", "unknown disk_format", own,
       body={"name": "x", "disk_format": "floppy"})
-    S("create-bad-container-format", "unknown container_format", "POST", "/v2/images", own,
+    E("create-bad-container-format", "unknown container_format", own,
       body={"name": "x", "container_format": "crate"})
-    S("create-bad-visibility", "unknown visibility", "POST", "/v2/images", own,
+    E("create-bad-visibility", "unknown visibility", own,
       body={"name": "x", "visibility": "bogus"})
-    S("create-public-by-member", "a member-role caller creates a public image (403)", "POST", "/v2/images",
+    E("create-public-by-member", "a member-role caller creates a public image (403)",
       own, body={"name": "x", "visibility": "public"})
-    S("create-read-only-status", "status in the create body (403)", "POST", "/v2/images", own,
+    E("create-read-only-status", "status in the create body (403)", own,
       body={"name": "x", "status": "active"})
-    S("create-read-only-checksum", "checksum in the create body", "POST", "/v2/images", own,
+    E("create-read-only-checksum", "checksum in the create body", own,
       body={"name": "x", "checksum": "0" * 32})
-    S("create-read-only-size", "size in the create body", "POST", "/v2/images", own,
+    E("create-read-only-size", "size in the create body", own,
       body={"name": "x", "size": 5})
-    S("create-owner-other", "owner naming another project", "POST", "/v2/images", own,
+    E("create-owner-other", "owner naming another project", own,
       body={"name": "x", "owner": B})
-    S("create-name-too-long", "name of 256 characters", "POST", "/v2/images", own, body={"name": "n" * 256})
-    S("create-tags-not-list", "tags a string", "POST", "/v2/images", own, body={"name": "x", "tags": "t1"})
-    S("create-prop-not-string", "custom property with a number value", "POST", "/v2/images", own,
+    E("create-name-too-long", "name of 256 characters", own, body={"name": "n" * 256})
+    E("create-tags-not-list", "tags a string", own, body={"name": "x", "tags": "t1"})
+    E("create-prop-not-string", "custom property with a number value", own,
       body={"name": "x", "custom": 5})
-    S("create-reserved-prop", "os_glance_* property (reserved)", "POST", "/v2/images", own,
+    E("create-reserved-prop", "os_glance_* property (reserved)", own,
       body={"name": "x", "os_glance_foo": "bar"})
-    S("create-min-ram-negative", "min_ram -1", "POST", "/v2/images", own, body={"name": "x", "min_ram": -1})
-    S("create-min-ram-string", "min_ram \"big\"", "POST", "/v2/images", own, body={"name": "x", "min_ram": "big"})
-    S("create-bad-id", "id that is not a UUID", "POST", "/v2/images", own, body={"id": "not-a-uuid"})
-    S("create-by-reader", "a reader-only caller creates (403)", "POST", "/v2/images", own_r,
+    E("create-min-ram-negative", "min_ram -1", own, body={"name": "x", "min_ram": -1})
+    E("create-min-ram-string", "min_ram \"big\"", own, body={"name": "x", "min_ram": "big"})
+    E("create-bad-id", "id that is not a UUID", own, body={"id": "not-a-uuid"})
+    E("create-by-reader", "a reader-only caller creates (403)", own_r,
       body={"name": "x"})
-    S("create-anonymous", "no identity (401)", "POST", "/v2/images", {}, body={"name": "x"})
+    E("create-anonymous", "no identity (401)", {}, body={"name": "x"})
+
+    x.clear_strays(adm)
 
     # -- show -----------------------------------------------------------------------------
     S("show-own", "owner shows IMG1", "GET", one, own)
@@ -194,6 +200,7 @@ def images(x):
     S("show-admin", "admin shows IMG1", "GET", one, adm)
     S("show-with-body", "show with a body", "GET", one, own, body={"a": 1})
     S("show-compressed", "owner shows IMG7", "GET", "/v2/images/{IMG7}", own)
+    S("delete-compressed", "owner deletes IMG7 (keeps lists comparable)", "DELETE", "/v2/images/{IMG7}", own)
     S("show-fixed-id", "owner shows the fixed-id image", "GET", "/v2/images/" + FIXED_ID, own)
     S("show-minimal", "owner shows IMG10", "GET", "/v2/images/{IMG10}", own)
     S("images-put-405", "PUT /v2/images (405)", "PUT", "/v2/images", own)
@@ -209,9 +216,13 @@ def images(x):
     S("show-after-chunked", "IMG2 after the chunked upload", "GET", two, own)
     S("upload-public-admin", "admin uploads the public image", "PUT", pub + "/file", adm, headers=OCTET,
       body=OTHER_DATA)
+    S("create-qcow2-mismatch", "owner creates a qcow2 image for raw bytes", "POST", "/v2/images", own,
+      body={"name": "diff-mismatch", "disk_format": "qcow2", "container_format": "bare"}, create=True)  # IMG13
     S("upload-format-mismatch", "raw bytes into a qcow2 image (Glance 33 inspects the data)", "PUT",
-      "/v2/images/{IMG11}/file", own, headers=OCTET, body=IMAGE_DATA)
-    S("show-after-format-mismatch", "IMG11 after the refused upload", "GET", "/v2/images/{IMG11}", own)
+      "/v2/images/{IMG13}/file", own, headers=OCTET, body=IMAGE_DATA)
+    S("show-after-format-mismatch", "IMG13 after the upload", "GET", "/v2/images/{IMG13}", own)
+    S("delete-format-mismatch", "owner deletes IMG13 (keeps lists comparable)", "DELETE", "/v2/images/{IMG13}",
+      own)
     S("upload-bad-content-type", "upload with Content-Type application/json", "PUT", prot + "/file", own,
       headers={"Content-Type": "application/json"}, body=IMAGE_DATA)
     S("upload-outsider", "outsider uploads to IMG3", "PUT", prot + "/file", f, headers=OCTET, body=IMAGE_DATA)
