@@ -249,6 +249,25 @@ class Differ:
                                   % (s.name, r.status_code))
             s.strays = []
 
+    def bulk(self, label, method, path, caller, bodies):
+        """Uncompared set-up calls (e.g. filling a member list up to the quota): sent to both
+        servers; if their statuses ever differ, that is noted in the report."""
+        for s in self.servers:
+            p = re.sub(r"\{IMG(\d+)\}", lambda m: s.id_of(int(m.group(1))), path)
+            statuses = {}
+            for body in bodies:
+                try:
+                    code = s.session.request(method, s.base + p, timeout=60, data=json.dumps(body),
+                                             headers=dict(caller, **{"Content-Type": "application/json"})).status_code
+                except requests.RequestException:
+                    s.session = requests.Session()
+                    code = 0
+                statuses[code] = statuses.get(code, 0) + 1
+            s.bulk_statuses = statuses
+        a, b = (s.bulk_statuses for s in self.servers)
+        self.notes.append("%s: %d uncompared calls; statuses glance %s, glint %s%s" % (
+            label, len(bodies), a, b, "" if a == b else "  <-- DIFFERENT"))
+
     def send(self, key, title, method, path, caller, headers=None, body=None, accept="*/*",
              create=False, stray=False):
         """path may contain {IMGn}, substituted per server with that server's id, or be a

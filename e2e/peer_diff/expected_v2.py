@@ -37,7 +37,8 @@ GLINT_V1_ENTRIES = [
 # Every create the scenario expects to succeed on both servers (201).
 CREATES = ["create-private-props-tags", "create-default-visibility", "create-protected",
            "create-public-admin", "create-community", "create-hidden", "create-compressed",
-           "create-fixed-id", "create-by-b", "create-minimal", "create-qcow2", "create-qcow2-mismatch"]
+           "create-fixed-id", "create-by-b", "create-minimal", "create-qcow2", "create-qcow2-mismatch",
+           "quota-create"]
 
 IMPORT_HEADER = "openstack-image-import-methods"
 

@@ -567,6 +567,23 @@ def members(x):
     S("member-list-after-readd", "owner lists members", "GET", mem, own)
     S("admin-list-final", "admin's list at the end", "GET", L + "?sort=name:asc", adm)
 
+    # the member quota (image_member_quota = 128 on both): 413 comes before 409 (v2-sharing Q1,
+    # DECISIONS D8 clarification)
+    S("quota-create", "owner creates a shared image for the quota", "POST", L, own,
+      body={"name": "diff-quota", "visibility": "shared"}, create=True)  # IMG14
+    quota = "/v2/images/{IMG14}/members"
+    x.bulk("quota-fill: 128 members added to IMG14", "POST", quota, own,
+           [{"member": "q%03d" % i} for i in range(128)])
+    S("quota-list", "128 members listed", "GET", quota, own)
+    S("quota-add-over", "a 129th member (413)", "POST", quota, own, body={"member": B})
+    S("quota-add-over-json", "same, Accept json", "POST", quota, own, body={"member": B},
+      accept="application/json")
+    S("quota-readd-existing", "re-add an existing member at the quota (413, not 409)", "POST", quota, own,
+      body={"member": "q000"})
+    S("quota-remove-one", "owner removes one member", "DELETE", quota + "/q000", own)
+    S("quota-add-after-remove", "a new member fits again", "POST", quota, own, body={"member": B})
+    S("quota-delete-image", "owner deletes IMG14", "DELETE", "/v2/images/{IMG14}", own)
+
     # the image goes away
     S("delete-shared", "owner deletes IMG1", "DELETE", img, own)
     S("members-of-deleted-admin", "admin lists members of the deleted image", "GET", mem, adm)
