@@ -193,7 +193,8 @@ async fn delete(
         .v2_delete_image(&ctx, &id)
         .await
         .map_err(image_call)?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    // Glance's 204 here carries `Content-Type: text/html; charset=UTF-8` (transcript #39).
+    Ok(empty(StatusCode::NO_CONTENT))
 }
 
 /// `PUT /v2/images/{id}/file`: the data, streamed (`application/octet-stream` only).
@@ -259,7 +260,8 @@ async fn download(
     let (download, served) = match state.glint.v2_download(&ctx, &id, range).await {
         Ok(found) => found,
         Err(glint_service::ServiceError::NoImageData) => {
-            return Ok(empty(StatusCode::NO_CONTENT));
+            // Unlike its other 204s, Glance sends this one without a Content-Type (peer run).
+            return Ok(StatusCode::NO_CONTENT.into_response());
         }
         Err(other) => return Err(image_call(other)),
     };
