@@ -2,6 +2,8 @@
 DECISIONS entry or to a named glint decision (README.md of this directory, "Expected
 differences (v2)")."""
 
+from actors import B
+
 # ---------------------------------------------------------------------------------------
 # Predicates
 
@@ -17,6 +19,10 @@ def same_but_headers(p, g, *names):
     keys = (set(p.headers) | set(g.headers)) - set(names)
     return all(p.headers.get(k) == g.headers.get(k) for k in keys) and any(
         p.headers.get(k) != g.headers.get(k) for k in names)
+
+
+def members_of(r):
+    return r.json.get("members") if isinstance(r.json, dict) else None
 
 
 def body_has(r, needle):
@@ -95,6 +101,12 @@ EXPECTED = [
          why="consequence of D19: the member only Glance added is removed there; glint has no such "
              "member",
          check=lambda p, g: st(p, g, 204, 404)),
+    dict(tag="glint-readd-listed-last", steps=["member-list-after-readd"],
+         why="a member removed and added again is listed last in glint; Glance revives its old row "
+             "in place (README, Differences from Glance); same members, same fields",
+         check=lambda p, g: p.status == g.status == 200 and members_of(p) != members_of(g)
+         and sorted(members_of(p), key=lambda m: m["member_id"]) == sorted(members_of(g), key=lambda m: m["member_id"])
+         and members_of(g)[-1]["member_id"] == B and members_of(p)[0]["member_id"] == B),
     dict(tag="D19", steps=["resync-member-too-long"],
          why="consequence of D19: removing the 256-character member; glint refuses the id itself",
          check=lambda p, g: p.status == 204 and g.status in (400, 404)),
