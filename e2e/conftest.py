@@ -324,12 +324,6 @@ def fake_token(project, roles="member", user=None):
     return "%s:%s:%s" % (user or "user-" + project, project, roles)
 
 
-def _close_stdin():
-    # The CLIs read image data from a non-tty stdin; a closed stdin means "no data" to both
-    # (as in a cron job), which is what a terminal user without --file gets.
-    os.close(0)
-
-
 def _cli_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
     env["HOME"] = str(tmp_path)  # keep ~/.glanceclient and ~/.config/openstack out of $HOME
@@ -349,11 +343,15 @@ def _executable(name, package):
 def _run_cli(exe, label, args, env, check, stdin_data):
     kwargs = dict(capture_output=True, env=env, timeout=120)
     if stdin_data is None:
+        # The CLIs read image data from a stdin that is not a terminal; a closed stdin means
+        # "no data" to both (as in a cron job), which is what a user at a terminal gets. The
+        # shell closes it (no preexec_fn: this process has threads).
+        argv = ["/bin/sh", "-c", 'exec "$0" "$@" <&-', exe] + args
         kwargs["stdin"] = subprocess.DEVNULL
-        kwargs["preexec_fn"] = _close_stdin
     else:
+        argv = [exe] + args
         kwargs["input"] = stdin_data
-    proc = subprocess.run([exe] + args, **kwargs)
+    proc = subprocess.run(argv, **kwargs)
     proc.stdout = proc.stdout.decode(errors="replace")
     proc.stderr = proc.stderr.decode(errors="replace")
     result = CliResult(args, proc, label)

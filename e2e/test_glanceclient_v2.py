@@ -319,6 +319,15 @@ def test_cli_record_then_upload(tenants, glance_v2_cli, image_file):
     assert (shown["status"], shown["checksum"]) == ("active", MD5)
 
 
+def test_cli_create_with_data_from_stdin(tenants, glance_v2_cli):
+    # size unknown to the client: a chunked upload
+    shown = parse_show(glance_v2_cli(
+        tenants.owner, "image-create", "--name", "stdin", "--disk-format", "raw",
+        "--container-format", "bare", stdin=DATA).stdout)
+    assert (shown["status"], shown["size"], shown["checksum"]) == (
+        "active", str(len(DATA)), MD5)
+
+
 def test_cli_sharing_workflow(tenants, glance_v2_cli, image_file, tmp_path):
     image_id = cli_create(glance_v2_cli, tenants.owner, image_file)["id"]
     added = parse_table(glance_v2_cli(tenants.owner, "member-create", image_id,
