@@ -385,7 +385,12 @@ def glance_v2_cli(server_url, tmp_path):
     def run(project, *args, roles="member", check=True, stdin=None):
         full = ["--debug", "--os-image-url", server_url,
                 "--os-auth-token", fake_token(project, roles)] + list(args)
-        return _run_cli(exe, "glance", full, env, check, stdin)
+        result = _run_cli(exe, "glance", full, env, check, stdin)
+        # Without --os-image-api-version the CLI tries v2 (GET /v2/schemas/image) and quietly
+        # falls back to v1 when that fails; these tests are about v2.
+        if "falling back to v1" in result.stderr:
+            pytest.fail("glance CLI fell back to Images v1:\n" + result.describe())
+        return result
 
     return run
 
