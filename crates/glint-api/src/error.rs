@@ -184,6 +184,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::Forbidden(m) => Self::explained(S::FORBIDDEN, m),
             ServiceError::NotFound(m) => Self::explained(S::NOT_FOUND, m),
             ServiceError::Conflict(m) => Self::explained(S::CONFLICT, m),
+            ServiceError::ForbiddenDetail(m) => Self::detailed(S::FORBIDDEN, m),
+            ServiceError::ConflictDetail(m) => Self::detailed(S::CONFLICT, m),
+            ServiceError::FormatMismatch(m) => Self::explained(S::UNSUPPORTED_MEDIA_TYPE, m),
             ServiceError::TooLarge(m) => Self::explained(S::PAYLOAD_TOO_LARGE, m),
             ServiceError::PreconditionFailed(m) => Self::explained(S::PRECONDITION_FAILED, m),
             ServiceError::Unavailable(cause) => {

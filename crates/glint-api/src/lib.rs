@@ -32,15 +32,25 @@ pub fn app(glint: Glint, auth: AuthSettings) -> Router {
     let state = AppState { glint };
     prometheus::install();
     let v1 = v1::router();
-    let authenticated = Router::new()
+    let v2 = v2::router();
+    let mut authenticated = Router::new()
         .nest("/v1", v1.clone())
         .nest("/v1.0", v1.clone())
         .nest("/v1.1", v1)
         .route("/v1/", v1::index_alias())
         .route("/v1.0/", v1::index_alias())
         .route("/v1.1/", v1::index_alias())
-        .nest("/v2", v2::router())
-        .layer(middleware::from_fn_with_state(auth, auth::authenticate));
+        .nest("/v2", v2.clone())
+        .route("/v2", get(v2::redirect_to_index));
+    // Glance's version negotiation serves every listed v2 minor version at `/v2.N/…` too.
+    for (id, _, _) in versions::VERSIONS
+        .iter()
+        .filter(|(_, _, major)| *major == "v2")
+    {
+        authenticated = authenticated.nest(&format!("/{id}"), v2.clone());
+    }
+    let authenticated =
+        authenticated.layer(middleware::from_fn_with_state(auth, auth::authenticate));
     Router::new()
         .route("/", get(versions::multiple_choices))
         .route("/versions", get(versions::list))

@@ -10,7 +10,7 @@ use serde_json::Value;
 /// `versions.py`: `v2.15`, `v2.9`, then the `CURRENT` `v2.17`, then `v2.7` … `v2.0`;
 /// transcript #1), followed by v1 as Glance 15 listed it when v1 and v2 were both enabled:
 /// `v1.1` and `v1.0`, `DEPRECATED`, after every v2 entry (glance-v1-transcript).
-const VERSIONS: [(&str, &str, &str); 13] = [
+pub(crate) const VERSIONS: [(&str, &str, &str); 13] = [
     ("v2.15", "SUPPORTED", "v2"),
     ("v2.9", "SUPPORTED", "v2"),
     ("v2.17", "CURRENT", "v2"),

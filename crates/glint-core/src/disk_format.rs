@@ -20,6 +20,23 @@ pub fn virtual_size(disk_format: Option<&str>, size: u64, head: &[u8]) -> Option
     }
 }
 
+/// What the data's head says its format is, as far as glint can tell (`qcow2` or `raw`).
+pub fn detect(head: &[u8]) -> &'static str {
+    if head.len() >= 4 && head[..4] == *b"QFI\xfb" {
+        "qcow2"
+    } else {
+        "raw"
+    }
+}
+
+/// Glance 33 refuses data whose format is not the declared one; glint can tell for qcow2.
+pub fn mismatch(disk_format: Option<&str>, head: &[u8]) -> Option<String> {
+    let declared = disk_format?;
+    let found = detect(head);
+    (declared == "qcow2" && found != "qcow2")
+        .then(|| format!("Image disk_format {declared} does not match stream data {found}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +51,8 @@ mod tests {
         assert_eq!(virtual_size(Some("qcow2"), 200, b"not qcow2"), None);
         assert_eq!(virtual_size(Some("iso"), 200, &head), None);
         assert_eq!(virtual_size(None, 200, &head), None);
+        assert_eq!(mismatch(Some("qcow2"), &head), None);
+        assert!(mismatch(Some("qcow2"), b"plain").is_some());
+        assert_eq!(mismatch(Some("raw"), b"plain"), None);
     }
 }

@@ -164,5 +164,17 @@ pub const DISK_FORMATS: [&str; 11] = [
 /// Glance's default `image_format.container_formats`.
 pub const CONTAINER_FORMATS: [&str; 7] = ["ami", "ari", "aki", "bare", "ovf", "ova", "docker"];
 
+/// Glance 33's default `container_formats`, which Images v2 accepts: v1's and `compressed`.
+pub const V2_CONTAINER_FORMATS: [&str; 8] = [
+    "ami",
+    "ari",
+    "aki",
+    "bare",
+    "ovf",
+    "ova",
+    "docker",
+    "compressed",
+];
+
 /// Formats for which disk and container format must match (`_validate_format`).
 pub const AMAZON_FORMATS: [&str; 3] = ["aki", "ari", "ami"];

@@ -102,6 +102,15 @@ pub enum ServiceError {
     /// Not found with a specific Glance message (404), e.g. `Image X is not active`.
     #[error("{0}")]
     NotFound(String),
+    /// Refused (403) with Glance's message as WebOb *detail* (`HTTPForbidden(msg)`).
+    #[error("{0}")]
+    ForbiddenDetail(String),
+    /// Conflict (409) with Glance's message as WebOb *detail* (`HTTPConflict(msg)`).
+    #[error("{0}")]
+    ConflictDetail(String),
+    /// Data that is not what the image's `disk_format` says (415; Glance 33's format check).
+    #[error("{0}")]
+    FormatMismatch(String),
     /// Conflicting state (409), e.g. an existing id or an upload to a non-queued image.
     #[error("{0}")]
     Conflict(String),

@@ -41,7 +41,14 @@ impl Glint {
             Some(requested) => requested.clone(),
             None => ctx.owner().map(str::to_owned),
         };
-        require(ctx, Rule::AddImage, &Target::new_image(owner.as_deref()))?;
+        require(ctx, Rule::AddImage, &Target::new_image(ctx.owner()))?;
+        if !ctx.is_admin && owner.as_deref() != ctx.owner() {
+            // Glance `ImageAPIPolicy.add_image`: only admins create images for others.
+            return Err(ServiceError::ForbiddenDetail(format!(
+                "You are not permitted to create images owned by '{}'.",
+                owner.as_deref().unwrap_or("None")
+            )));
+        }
         match new.visibility {
             Some(Visibility::Public) => {
                 require(
@@ -89,10 +96,16 @@ impl Glint {
             Some(id) => match self.find_v2(ctx, id.as_str()).await {
                 Ok(seen) => Some(seen.image),
                 Err(ServiceError::ImageNotFound(_)) => {
-                    return Err(ServiceError::BadRequest(format!(
-                        "No image found with ID {}",
-                        id.as_str()
-                    )));
+                    // Glance: a marker that exists but is not the caller's to see is 403.
+                    let exists = self.db.get_image(id).await?.is_some_and(|i| !i.deleted);
+                    return Err(if exists {
+                        ServiceError::Forbidden(format!(
+                            "Forbidding request, image {} not visible",
+                            id.as_str()
+                        ))
+                    } else {
+                        ServiceError::BadRequest(format!("No image found with ID {}", id.as_str()))
+                    });
                 }
                 Err(other) => return Err(other),
             },
@@ -140,7 +153,7 @@ impl Glint {
         let current = seen.image;
         let mut updated = changes(&current)?;
         if updated.owner != current.owner && !ctx.is_admin {
-            return Err(ServiceError::Forbidden(
+            return Err(ServiceError::ForbiddenDetail(
                 "Owner can't be updated by non admin.".into(),
             ));
         }
@@ -193,7 +206,12 @@ impl Glint {
         raw_id: &str,
     ) -> Result<(), ServiceError> {
         ensure_writable(ctx)?;
-        let seen = self.find_v2(ctx, raw_id).await?;
+        let seen = self.find_v2(ctx, raw_id).await.map_err(|err| match err {
+            ServiceError::ImageNotFound(_) => {
+                ServiceError::NotFound(format!("Failed to find image {raw_id} to delete"))
+            }
+            other => other,
+        })?;
         require(
             ctx,
             Rule::DeleteImage,

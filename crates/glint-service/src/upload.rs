@@ -3,7 +3,7 @@
 use crate::{Glint, ServiceError, ensure_writable};
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
-use glint_core::disk_format::{HEAD_LEN, virtual_size};
+use glint_core::disk_format::{HEAD_LEN, mismatch, virtual_size};
 use glint_core::policy::Action;
 use glint_core::time_fmt::Timestamp;
 use glint_core::{Image, ImageId, ImageStatus, RequestContext};
@@ -130,11 +130,19 @@ impl Glint {
         }
         let virtual_size = if check.record_virtual_size {
             let head = head.lock().map(|h| h.clone()).unwrap_or_default();
-            let format = self
-                .db
-                .get_image(&id)
-                .await?
-                .and_then(|image| image.disk_format);
+            let format = match self.db.get_image(&id).await {
+                Ok(image) => image.and_then(|image| image.disk_format),
+                Err(err) => {
+                    self.fail_upload(&id, Some(&stored.key), check.failure_status)
+                        .await;
+                    return Err(err.into());
+                }
+            };
+            if let Some(message) = mismatch(format.as_deref(), &head) {
+                self.fail_upload(&id, Some(&stored.key), check.failure_status)
+                    .await;
+                return Err(ServiceError::FormatMismatch(message));
+            }
             virtual_size(format.as_deref(), stored.size, &head)
         } else {
             None

@@ -23,7 +23,6 @@ pub(crate) fn image_call(err: ServiceError) -> ApiError {
 
 /// For member calls (`/v2/images/{id}/members…`): an invisible image is `Image <id> not found.`
 /// (Glance `ImageMembersController._lookup_image`, v2-sharing §4, transcript #33).
-#[allow(dead_code)] // until the v2 member handlers land
 pub(crate) fn member_call(err: ServiceError) -> ApiError {
     match err {
         ServiceError::ImageNotFound(id) | ServiceError::ImageDeleted(id) => {

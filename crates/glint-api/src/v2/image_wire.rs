@@ -144,10 +144,7 @@ pub fn is_read_only(name: &str) -> bool {
 /// Reserved names and the reserved namespace (403), then the length limit (400).
 pub fn check_custom_name(name: &str) -> Result<(), ApiError> {
     if RESERVED.contains(&name) || name.starts_with(RESERVED_NAMESPACE) {
-        return Err(ApiError::explained(
-            StatusCode::FORBIDDEN,
-            format!("Attribute '{name}' is reserved."),
-        ));
+        return Err(reserved(name));
     }
     if name.chars().count() > MAX_STRING {
         return Err(ApiError::bad_request(
@@ -155,6 +152,14 @@ pub fn check_custom_name(name: &str) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// 403 `Attribute '<name>' is reserved.`; Glance's create raises it as WebOb detail.
+pub fn reserved(name: &str) -> ApiError {
+    ApiError::detailed(
+        StatusCode::FORBIDDEN,
+        format!("Attribute '{name}' is reserved."),
+    )
 }
 
 /// 403 `Attribute '<name>' is read-only.`

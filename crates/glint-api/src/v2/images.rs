@@ -5,7 +5,8 @@
 use crate::AppState;
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::v2::errors::image_call;
+// Glance's tag controller words an unknown image as the member controller does.
+use crate::v2::errors::{image_call, member_call as tag_call};
 use crate::v2::{image_wire, list_query, patch, reject};
 use axum::Extension;
 use axum::Router;
@@ -90,9 +91,8 @@ async fn index(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Query(pairs): Query<Vec<(String, String)>>,
-    body: JsonBody,
 ) -> Result<Response, ApiError> {
-    reject_body(&body)?;
+    // Unlike show and delete, Glance's list route does not refuse a body.
     let query = list_query::parse(&ctx, &pairs)?;
     let images = state
         .glint
@@ -308,7 +308,7 @@ async fn add_tag(
         .glint
         .v2_set_tag(&ctx, &id, &tag, true)
         .await
-        .map_err(image_call)?;
+        .map_err(tag_call)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
@@ -325,7 +325,7 @@ async fn delete_tag(
         .glint
         .v2_set_tag(&ctx, &id, &tag, false)
         .await
-        .map_err(image_call)?;
+        .map_err(tag_call)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 

@@ -26,6 +26,25 @@ pub(crate) fn reject(
     }
 }
 
+/// `GET /v2` (no trailing slash): Glance redirects to `/v2/`.
+pub async fn redirect_to_index(headers: axum::http::HeaderMap) -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let mut response = StatusCode::FOUND.into_response();
+    if let Ok(location) = HeaderValue::from_str(&format!("http://{host}/v2/")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf8"),
+    );
+    response
+}
+
 /// The v2 routes, to be nested under `/v2`.
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -217,7 +217,13 @@ fn check_change(name: &str, value: Option<&Value>) -> Result<(), ApiError> {
         return Err(read_only(name));
     }
     if !is_core(name) && name != "locations" {
-        check_custom_name(name)?;
+        // `_validate_change` raises the reserved-name 403 with the message as explanation.
+        check_custom_name(name).map_err(|mut err| {
+            if err.status == StatusCode::FORBIDDEN {
+                err.explanation = err.detail.take();
+            }
+            err
+        })?;
     }
     let Some(value) = value else {
         return Ok(());
@@ -251,7 +257,7 @@ pub fn apply(patch: &Patch, image: &Image) -> Result<Image, ServiceError> {
         match (change.op, &change.value) {
             (Op::Remove, _) => {
                 if core {
-                    return Err(ServiceError::Forbidden(format!(
+                    return Err(ServiceError::ForbiddenDetail(format!(
                         "Property {} may not be removed.",
                         change.name
                     )));
@@ -262,7 +268,7 @@ pub fn apply(patch: &Patch, image: &Image) -> Result<Image, ServiceError> {
             }
             (Op::Replace, _) if !exists => return Err(missing(&change.name)),
             (Op::Add, _) if patch.strict_add && exists => {
-                return Err(ServiceError::Conflict(format!(
+                return Err(ServiceError::ConflictDetail(format!(
                     "Property {} already present.",
                     change.name
                 )));
@@ -275,7 +281,7 @@ pub fn apply(patch: &Patch, image: &Image) -> Result<Image, ServiceError> {
 }
 
 fn missing(name: &str) -> ServiceError {
-    ServiceError::Conflict(format!("Property {name} does not exist."))
+    ServiceError::ConflictDetail(format!("Property {name} does not exist."))
 }
 
 /// Sets one attribute from an already schema-checked value.

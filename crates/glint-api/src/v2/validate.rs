@@ -4,7 +4,7 @@
 
 use crate::error::ApiError;
 use glint_core::Visibility;
-use glint_core::image::{CONTAINER_FORMATS, DISK_FORMATS};
+use glint_core::image::{DISK_FORMATS, V2_CONTAINER_FORMATS};
 use serde_json::Value;
 
 /// The `id` pattern of the image schema.
@@ -55,7 +55,7 @@ pub fn base_value(name: &str, value: &Value) -> Result<(), ApiError> {
             Value::Number(n) if n.is_i64() || n.is_u64() => Ok(()),
             _ => Err(not_of_type(value, &["integer"])),
         },
-        "container_format" => format_value(value, &CONTAINER_FORMATS),
+        "container_format" => format_value(value, &V2_CONTAINER_FORMATS),
         "disk_format" => format_value(value, &DISK_FORMATS),
         "tags" => {
             let Value::Array(items) = value else {

@@ -275,3 +275,34 @@ async fn a_qcow2_header_gives_the_virtual_size() {
     assert_eq!(shown["size"], 4096);
     assert_eq!(shown["virtual_size"], 10u64 << 30);
 }
+
+#[tokio::test]
+async fn data_that_is_not_qcow2_is_refused_for_a_qcow2_image() {
+    let app = spawn_app().await;
+    let owner = app.tenant(OWNER);
+    let image = owner
+        .v2_create(
+            serde_json::json!({"name": "q", "disk_format": "qcow2", "container_format": "bare"}),
+        )
+        .await;
+    let id = image["id"].as_str().expect("id");
+    expect_error(
+        send(
+            owner
+                .put(&format!("/v2/images/{id}/file"))
+                .header("content-type", "application/octet-stream")
+                .body(vec![0u8; 1024]),
+        )
+        .await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "Image disk_format qcow2 does not match stream data raw",
+    )
+    .await;
+    let shown: Value = send(owner.get(&format!("/v2/images/{id}")))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(shown["status"], "queued", "nothing was kept");
+    assert_eq!(shown["size"], Value::Null);
+}

@@ -252,10 +252,7 @@ async fn bad_list_parameters_are_400s() {
         )
         .await;
     }
-    expect_error(
-        send(owner.get("/v2/images").json(&json!({}))).await,
-        StatusCode::BAD_REQUEST,
-        "A body is not expected with this request.",
-    )
-    .await;
+    // Glance's list route takes no notice of a body (it is not a body_reject route).
+    let with_body = send(owner.get("/v2/images").json(&json!({}))).await;
+    assert_eq!(with_body.status(), StatusCode::OK);
 }

@@ -138,7 +138,7 @@ async fn delete_removes_the_image_for_everybody() {
     expect_error(
         send(owner.delete(&format!("/v2/images/{id}"))).await,
         StatusCode::NOT_FOUND,
-        "No image found with ID",
+        &format!("Failed to find image {id} to delete"),
     )
     .await;
     assert!(owner.v2_list_ids("").await.is_empty());
