@@ -49,6 +49,29 @@ CREATES = ["create-private-props-tags", "create-default-visibility", "create-pro
 IMPORT_HEADER = "openstack-image-import-methods"
 
 
+def schema_reason_matches(p, g):
+    """Both 400 with the same first line; Glance adds Python jsonschema's `Failed validating
+    ... On instance ...` dump after it."""
+    if not (p.status == g.status == 400):
+        return False
+    first = (g.text() or "").split("<br /><br />")[0]
+    return "Provided object does not match schema" in first and (
+        first + "\n\nFailed validating") in (p.text() or "")
+
+
+UPLOAD_HASHES = ("checksum", "os_hash_algo", "os_hash_value")
+
+
+def refused_upload_leaves_no_hashes(p, g):
+    """Same queued image, except that Glance keeps the checksums of the refused data."""
+    if not (p.status == g.status == 200 and isinstance(p.json, dict) and isinstance(g.json, dict)):
+        return False
+    rest = lambda j: {k: v for k, v in j.items() if k not in UPLOAD_HASHES}
+    return (rest(p.json) == rest(g.json) and g.json.get("status") == "queued"
+            and all(g.json.get(k) is None for k in UPLOAD_HASHES)
+            and all(p.json.get(k) is not None for k in UPLOAD_HASHES))
+
+
 EXPECTED = [
     # -- discovery -----------------------------------------------------------------------
     dict(tag="glint-serves-v1", steps=["v2-versions-root", "v2-versions-list"],
@@ -91,6 +114,21 @@ EXPECTED = [
     dict(tag="D10", steps=["resync-no-project-image"],
          why="consequence of D10: the image only Glance created is deleted there; glint has none",
          check=lambda p, g: st(p, g, 204, 404)),
+
+    dict(tag="glint-schema-messages",
+         steps=["create-bad-disk-format", "create-bad-container-format", "create-bad-visibility",
+                "create-name-too-long", "create-tags-not-list", "create-prop-not-string",
+                "create-min-ram-string", "create-bad-id", "patch-min-ram-string",
+                "patch-visibility-bad", "tag-too-long"],
+         why="schema errors: the same 400 and first line (`Provided object does not match schema "
+             "'image': <reason>`); glint leaves out the Python jsonschema dump that follows it "
+             "(README, Differences from Glance)",
+         check=schema_reason_matches),
+    dict(tag="glint-refused-upload-no-hashes", steps=["show-after-format-mismatch"],
+         why="after data refused for not being qcow2 both images are queued without size; Glance "
+             "keeps the refused data's checksum and sha512 on the record, glint keeps nothing of "
+             "a refused upload (README, Differences from Glance)",
+         check=refused_upload_leaves_no_hashes),
 
     # -- members -------------------------------------------------------------------------
     dict(tag="D19", steps=["member-add-number", "member-add-too-long"],

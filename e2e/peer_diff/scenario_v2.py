@@ -17,7 +17,7 @@ SECTIONS = ("discovery", "images", "members")
 
 # Sections whose unexpected differences fail the run by default. `images` joins once its
 # remaining differences are fixed or allowlisted by a decision (README.md, "Turning sections on").
-DEFAULT_ENFORCED = ("discovery", "members")
+DEFAULT_ENFORCED = ("discovery", "images", "members")
 
 PATCH = {"Content-Type": "application/openstack-images-v2.1-json-patch"}
 OCTET = {"Content-Type": "application/octet-stream"}

@@ -186,7 +186,13 @@ impl From<ServiceError> for ApiError {
             ServiceError::Conflict(m) => Self::explained(S::CONFLICT, m),
             ServiceError::ForbiddenDetail(m) => Self::detailed(S::FORBIDDEN, m),
             ServiceError::ConflictDetail(m) => Self::detailed(S::CONFLICT, m),
-            ServiceError::FormatMismatch(m) => Self::explained(S::UNSUPPORTED_MEDIA_TYPE, m),
+            // Only a PUT of `application/octet-stream` data gets this far.
+            ServiceError::FormatMismatch(m) => Self::explained_with_detail(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "The request media type application/octet-stream is not supported by this \
+                 server.",
+                m,
+            ),
             ServiceError::TooLarge(m) => Self::explained(S::PAYLOAD_TOO_LARGE, m),
             ServiceError::PreconditionFailed(m) => Self::explained(S::PRECONDITION_FAILED, m),
             ServiceError::Unavailable(cause) => {
@@ -410,8 +416,21 @@ fn render(error: &ApiError, framing: Framing) -> (&'static str, String) {
     let status = error.status;
     let code = format!("{} {}", status.as_u16(), title(status));
     // WebOb's body template is `${explanation}<br /><br />\n${detail}\n${html_comment}\n`;
-    // HTTPMethodNotAllowed has its own, naming the method.
+    // HTTPMethodNotAllowed has its own, naming the method, and HTTPUnsupportedMediaType its
+    // own too: `The request media type ${CONTENT_TYPE} is not supported by this
+    // server.\n<br /><br />\n${detail}` (the explanation carries the first line).
     let (explanation, detail, tail) = match &error.method {
+        None if status == StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            format!(
+                "{}\n",
+                error
+                    .explanation
+                    .clone()
+                    .unwrap_or_else(|| default_explanation(status))
+            ),
+            error.detail.clone().unwrap_or_default(),
+            "",
+        ),
         Some(method) => (
             format!("The method {method} is not allowed for this resource. "),
             String::new(),

@@ -45,7 +45,7 @@ impl Glint {
         if !ctx.is_admin && owner.as_deref() != ctx.owner() {
             // Glance `ImageAPIPolicy.add_image`: only admins create images for others.
             return Err(ServiceError::ForbiddenDetail(format!(
-                "You are not permitted to create images owned by '{}'.",
+                "You are not permitted to create images owned by '{}'",
                 owner.as_deref().unwrap_or("None")
             )));
         }

@@ -405,19 +405,19 @@ mod tests {
         let img = image();
         assert!(matches!(
             apply(&patch(json!([{"op": "remove", "path": "/name"}])), &img),
-            Err(ServiceError::Forbidden(_))
+            Err(ServiceError::ForbiddenDetail(_))
         ));
         assert!(matches!(
             apply(
                 &patch(json!([{"op": "replace", "path": "/nope", "value": "x"}])),
                 &img
             ),
-            Err(ServiceError::Conflict(_))
+            Err(ServiceError::ConflictDetail(_))
         ));
         let strict = parse(Some(json!([{"add": "/custom", "value": "x"}])), true).expect("draft 4");
         assert!(matches!(
             apply(&strict, &img),
-            Err(ServiceError::Conflict(_))
+            Err(ServiceError::ConflictDetail(_))
         ));
     }
 }

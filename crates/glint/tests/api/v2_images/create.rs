@@ -204,7 +204,7 @@ async fn who_may_create_what() {
     expect_error(
         send(owner.post("/v2/images").json(&json!({"owner": OUTSIDER}))).await,
         StatusCode::FORBIDDEN,
-        "You are not permitted to create images owned by 'ffffffffffffffffffffffffffffffff'.",
+        "You are not permitted to create images owned by 'ffffffffffffffffffffffffffffffff'",
     )
     .await;
     let made = app
