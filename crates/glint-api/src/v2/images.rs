@@ -52,8 +52,12 @@ pub fn routes() -> Router<AppState> {
                 .fallback(reject("PUT, DELETE")),
         )
         .route(
-            "/images/{id}/actions/{action}",
-            post(action).fallback(reject("POST")),
+            "/images/{id}/actions/deactivate",
+            post(deactivate).fallback(reject("POST")),
+        )
+        .route(
+            "/images/{id}/actions/reactivate",
+            post(reactivate).fallback(reject("POST")),
         )
 }
 
@@ -325,20 +329,33 @@ async fn delete_tag(
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
-/// `POST /v2/images/{id}/actions/deactivate` and `…/reactivate`: 204; other actions do not
-/// exist (404, as Glance's router).
-async fn action(
+/// `POST /v2/images/{id}/actions/deactivate`: 204.
+async fn deactivate(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    ids: Result<Path<(String, String)>, PathRejection>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let Path((id, action)) = ids.map_err(|_| ApiError::new(StatusCode::NOT_FOUND))?;
-    let done = match action.as_str() {
-        "deactivate" => state.glint.v2_deactivate(&ctx, &id).await,
-        "reactivate" => state.glint.v2_reactivate(&ctx, &id).await,
-        _ => return Err(ApiError::new(StatusCode::NOT_FOUND)),
-    };
-    done.map_err(image_call)?;
+    let id = image_id(id)?;
+    state
+        .glint
+        .v2_deactivate(&ctx, &id)
+        .await
+        .map_err(image_call)?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// `POST /v2/images/{id}/actions/reactivate`: 204.
+async fn reactivate(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = image_id(id)?;
+    state
+        .glint
+        .v2_reactivate(&ctx, &id)
+        .await
+        .map_err(image_call)?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
