@@ -68,6 +68,15 @@ pub fn app(glint: Glint, auth: AuthSettings) -> Router {
         .layer(middleware::from_fn(request_id::assign_request_id))
 }
 
+/// `http://<Host>`, for absolute `Location` headers.
+pub(crate) fn base_url(headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
 async fn not_found() -> error::ApiError {
     error::ApiError::new(StatusCode::NOT_FOUND)
 }

@@ -423,22 +423,6 @@ impl Glint {
         Ok(SeenV2 { image, is_member })
     }
 
-    /// Writes `updated` if the image's status is still that of `current` (an upload or delete
-    /// in between turns the write into a 409).
-    async fn save_if_unchanged(
-        &self,
-        current: &Image,
-        updated: &Image,
-    ) -> Result<(), ServiceError> {
-        if !self.db.update_image(updated, Some(current.status)).await? {
-            return Err(ServiceError::Conflict(format!(
-                "Image {} was changed by another request; retry",
-                current.id
-            )));
-        }
-        Ok(())
-    }
-
     /// Glance `image_tag_quota` (413).
     fn check_tag_quota(&self, count: usize) -> Result<(), ServiceError> {
         if count > IMAGE_TAG_QUOTA {

@@ -36,14 +36,24 @@ impl Glint {
         self.check_property_quota(updated.properties.len())?;
         updated.id = image.id.clone();
         updated.updated_at = Timestamp::now();
-        if !self.db.update_image(&updated, Some(image.status)).await? {
-            // The status moved (an upload finished, a delete ran) between read and write.
+        self.save_if_unchanged(&image, &updated).await?;
+        Ok(updated)
+    }
+
+    /// Writes `updated` if the image's status is still that of `current`: the status moving
+    /// in between (an upload finished, a delete ran) turns the write into a 409.
+    pub(crate) async fn save_if_unchanged(
+        &self,
+        current: &Image,
+        updated: &Image,
+    ) -> Result<(), ServiceError> {
+        if !self.db.update_image(updated, Some(current.status)).await? {
             return Err(ServiceError::Conflict(format!(
                 "Image {} was changed by another request; retry",
-                image.id
+                current.id
             )));
         }
-        Ok(updated)
+        Ok(())
     }
 }
 

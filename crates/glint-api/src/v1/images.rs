@@ -50,7 +50,7 @@ pub async fn create(
         axum::Json(serde_json::json!({ "image": wire::image_detail(&image) })),
     )
         .into_response();
-    let location = format!("{}/v1/images/{}", base_url(&headers), image.id);
+    let location = format!("{}/v1/images/{}", crate::base_url(&headers), image.id);
     if let Ok(v) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, v);
     }
@@ -513,15 +513,6 @@ fn has_body(headers: &HeaderMap) -> bool {
             .get(header::TRANSFER_ENCODING)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
-}
-
-/// `http://<Host>`, for absolute `Location` headers.
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 fn etag(response: &mut Response, image: &Image) {

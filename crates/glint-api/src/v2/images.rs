@@ -79,7 +79,7 @@ async fn create(
         axum::Json(image_wire::image_json(&image)),
     )
         .into_response();
-    let location = format!("{}/v2/images/{}", base_url(&headers), image.id);
+    let location = format!("{}/v2/images/{}", crate::base_url(&headers), image.id);
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, value);
     }
@@ -449,14 +449,6 @@ fn urlencode(pairs: &[(String, String)]) -> String {
         .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 #[cfg(test)]

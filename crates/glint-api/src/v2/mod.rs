@@ -30,12 +30,9 @@ pub(crate) fn reject(
 pub async fn redirect_to_index(headers: axum::http::HeaderMap) -> axum::response::Response {
     use axum::http::{HeaderValue, StatusCode, header};
     use axum::response::IntoResponse;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("localhost");
     let mut response = StatusCode::FOUND.into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("http://{host}/v2/")) {
+    let location = format!("{}/v2/", crate::base_url(&headers));
+    if let Ok(location) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     response.headers_mut().insert(
