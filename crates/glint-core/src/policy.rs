@@ -5,8 +5,12 @@
 //! `glance/registry/api/v1/members.py` `is_image_sharable` (§6.2), `_image_member_find` (§6.3),
 //! `glance/db/sqlalchemy/api.py` `_check_mutate_authorization`, and DECISIONS D7, D10, D11.
 
+pub mod check;
 pub mod members_v2;
 pub mod rbac;
+pub mod rules;
+
+pub use rules::{Api, Policy, PolicyError};
 
 use crate::context::RequestContext;
 use crate::image::{Image, Visibility};
@@ -26,6 +30,9 @@ pub enum Action {
     GetMembers,
     ModifyMember,
     DeleteMember,
+    /// Adding one member (`PUT /v1/images/{id}/members/{member}`), checked after
+    /// `modify_member`: glint's addition, so that one `add_member` override governs both APIs.
+    AddMember,
 }
 
 impl Action {
@@ -42,21 +49,17 @@ impl Action {
             Self::GetMembers => "get_members",
             Self::ModifyMember => "modify_member",
             Self::DeleteMember => "delete_member",
+            Self::AddMember => "add_member",
         }
     }
 }
 
-/// The rule set in force. Today: Glance's v1 defaults, where every rule is open (`""`) except
-/// `publicize_image`, which is `role:admin`.
-#[derive(Debug, Clone, Default)]
-pub struct Policy;
-
-impl Policy {
-    pub fn allows(&self, ctx: &RequestContext, action: Action) -> bool {
-        match action {
-            Action::PublicizeImage => ctx.is_admin,
-            _ => true,
-        }
+/// Glance 15's v1 defaults (every rule open, `publicize_image` admin-only): the reference the
+/// parsed v1 defaults of [`Policy`] are proven against.
+pub fn v1_default_allows(ctx: &RequestContext, action: Action) -> bool {
+    match action {
+        Action::PublicizeImage => ctx.is_admin,
+        _ => true,
     }
 }
 

@@ -8,8 +8,8 @@
 //! `_format_image_from_db` (the target's `member_id`, see `super::rbac::Target`), `glance/db/sqlalchemy/api.py`
 //! `_image_member_find` (which rows a non-admin sees).
 
-use super::MemberListScope;
-use super::rbac::{self, Rule, Target};
+use super::rbac::{Rule, Target};
+use super::{Api, MemberListScope, Policy};
 use crate::context::RequestContext;
 use crate::image::{Image, Visibility};
 
@@ -111,13 +111,40 @@ fn target<'a>(ctx: &'a RequestContext, image: &'a Image, caller_is_member: bool)
     Target::of_image(ctx, image, caller_is_member)
 }
 
-/// Policy `get_image`: admin, or a reader who owns the image, is its member, or may see it
-/// through its visibility (the image rule itself, `rbac::Rule::GetImage`).
-pub fn allows_get_image(ctx: &RequestContext, image: &Image, caller_is_member: bool) -> bool {
-    rbac::allows(ctx, Rule::GetImage, &target(ctx, image, caller_is_member))
+/// Policy `get_image` as `policy` has it (by default: admin, or a reader who owns the image,
+/// is its member, or may see it through its visibility).
+pub fn allows_get_image(
+    policy: &Policy,
+    ctx: &RequestContext,
+    image: &Image,
+    caller_is_member: bool,
+) -> bool {
+    policy.allows(
+        Api::V2,
+        Rule::GetImage.name(),
+        ctx,
+        &target(ctx, image, caller_is_member),
+    )
 }
 
-/// One member rule on its own (without the `get_image` re-check).
+/// One member rule of `policy` on its own (without the `get_image` re-check).
+pub fn allows_with(
+    policy: &Policy,
+    ctx: &RequestContext,
+    image: &Image,
+    caller_is_member: bool,
+    rule: MemberRule,
+) -> bool {
+    policy.allows(
+        Api::V2,
+        rule.rule_name(),
+        ctx,
+        &target(ctx, image, caller_is_member),
+    )
+}
+
+/// Glance's default member rules, hard-coded: the reference the parsed defaults of
+/// [`Policy`] are proven against (`rules` tests).
 pub fn allows(
     ctx: &RequestContext,
     image: &Image,
@@ -146,15 +173,16 @@ pub fn allows(
 
 /// `MemberAPIPolicy._enforce`: `get_image` first (its failure hides the image), then `rule`.
 pub fn enforce(
+    policy: &Policy,
     ctx: &RequestContext,
     image: &Image,
     caller_is_member: bool,
     rule: MemberRule,
 ) -> Result<(), Refusal> {
-    if !allows_get_image(ctx, image, caller_is_member) {
+    if !allows_get_image(policy, ctx, image, caller_is_member) {
         return Err(Refusal::Hidden);
     }
-    if !allows(ctx, image, caller_is_member, rule) {
+    if !allows_with(policy, ctx, image, caller_is_member, rule) {
         return Err(Refusal::Denied(rule));
     }
     Ok(())
@@ -163,6 +191,7 @@ pub fn enforce(
 /// The checks of `call` between the image lookup and the row lookup (v2-sharing §4): the image
 /// must be `shared`, then [`enforce`] the call's [gate](MemberCall::gate) rule.
 pub fn precheck(
+    policy: &Policy,
     ctx: &RequestContext,
     image: &Image,
     caller_is_member: bool,
@@ -171,7 +200,7 @@ pub fn precheck(
     if image.visibility != Visibility::Shared {
         return Err(Refusal::NotShared);
     }
-    enforce(ctx, image, caller_is_member, call.gate())
+    enforce(policy, ctx, image, caller_is_member, call.gate())
 }
 
 /// Which membership rows of `image` the caller is shown (`_image_member_find`): admins and the

@@ -77,6 +77,26 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// No image: Glance 15's v1 checks its rules against an empty target.
+    pub fn none() -> Self {
+        Self {
+            project_id: None,
+            member_id: None,
+            visibility: None,
+        }
+    }
+
+    /// The value of target attribute `name` in a check string (`%(name)s`): `project_id` and
+    /// its Glance alias `owner`, `member_id`, `visibility`; anything else has no value.
+    pub fn attr(&self, name: &str) -> Option<&'a str> {
+        match name {
+            "project_id" | "owner" => self.project_id,
+            "member_id" => self.member_id,
+            "visibility" => self.visibility.map(Visibility::as_str),
+            _ => None,
+        }
+    }
+
     /// The target of `add_image`: the owner the image is being created for.
     pub fn new_image(owner: Option<&'a str>) -> Self {
         Self {

@@ -46,7 +46,7 @@ fn outcome(
     call: MemberCall,
     target: &str,
 ) -> Result<(), &'static str> {
-    match precheck(ctx, image, member(ctx), call) {
+    match precheck(&Policy::default(), ctx, image, member(ctx), call) {
         Err(Refusal::NotShared) => return Err("not shared"),
         Err(Refusal::Hidden) => return Err("hidden"),
         Err(Refusal::Denied(_)) => return Err("denied"),
@@ -60,7 +60,7 @@ fn outcome(
         return Err("no row");
     }
     if let Some(rule) = call.action_rule() {
-        enforce(ctx, image, member(ctx), rule).map_err(|_| "denied")?;
+        enforce(&Policy::default(), ctx, image, member(ctx), rule).map_err(|_| "denied")?;
     }
     Ok(())
 }
@@ -127,7 +127,7 @@ fn callers_without_reader_see_nothing() {
     ] {
         for call in MemberCall::ALL {
             assert_eq!(
-                precheck(&ctx, &shared, member(&ctx), call),
+                precheck(&Policy::default(), &ctx, &shared, member(&ctx), call),
                 Err(Refusal::Hidden)
             );
         }
@@ -197,7 +197,7 @@ proptest! {
     #[test]
     fn non_shared_images_have_no_member_calls(ctx in arb_ctx(), vis in arb_visibility(), call in arb_call()) {
         let img = image(vis);
-        let result = precheck(&ctx, &img, member(&ctx), call);
+        let result = precheck(&Policy::default(), &ctx, &img, member(&ctx), call);
         prop_assert_eq!(result == Err(Refusal::NotShared), vis != Visibility::Shared);
     }
 
@@ -206,11 +206,11 @@ proptest! {
     fn admins_pass_and_hidden_means_no_get_image(ctx in arb_ctx(), vis in arb_visibility()) {
         let img = image(vis);
         for rule in MemberRule::ALL {
-            let result = enforce(&ctx, &img, member(&ctx), rule);
+            let result = enforce(&Policy::default(), &ctx, &img, member(&ctx), rule);
             if ctx.is_admin {
                 prop_assert_eq!(result, Ok(()));
             }
-            prop_assert_eq!(result == Err(Refusal::Hidden), !allows_get_image(&ctx, &img, member(&ctx)));
+            prop_assert_eq!(result == Err(Refusal::Hidden), !allows_get_image(&Policy::default(), &ctx, &img, member(&ctx)));
         }
     }
 
