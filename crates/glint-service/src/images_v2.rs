@@ -12,7 +12,8 @@ use crate::{Glint, ServiceError, ensure_writable};
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use glint_core::list::ImageListQuery;
-use glint_core::policy::rbac::{Rule, Target, allows};
+use glint_core::policy::Api;
+use glint_core::policy::rbac::{Rule, Target};
 use glint_core::time_fmt::Timestamp;
 use glint_core::{Image, ImageStatus, RequestContext, Visibility};
 use std::fmt::Display;
@@ -41,7 +42,7 @@ impl Glint {
             Some(requested) => requested.clone(),
             None => ctx.owner().map(str::to_owned),
         };
-        require(ctx, Rule::AddImage, &Target::new_image(ctx.owner()))?;
+        self.require(ctx, Rule::AddImage, &Target::new_image(ctx.owner()))?;
         if !ctx.is_admin && owner.as_deref() != ctx.owner() {
             // Glance `ImageAPIPolicy.add_image`: only admins create images for others.
             return Err(ServiceError::ForbiddenDetail(format!(
@@ -51,14 +52,14 @@ impl Glint {
         }
         match new.visibility {
             Some(Visibility::Public) => {
-                require(
+                self.require(
                     ctx,
                     Rule::PublicizeImage,
                     &Target::new_image(owner.as_deref()),
                 )?;
             }
             Some(Visibility::Community) => {
-                require(
+                self.require(
                     ctx,
                     Rule::CommunitizeImage,
                     &Target::new_image(owner.as_deref()),
@@ -91,7 +92,7 @@ impl Glint {
         ctx: &RequestContext,
         query: &ImageListQuery,
     ) -> Result<Vec<Image>, ServiceError> {
-        require(ctx, Rule::GetImages, &Target::new_image(ctx.owner()))?;
+        self.require(ctx, Rule::GetImages, &Target::new_image(ctx.owner()))?;
         let marker = match &query.marker {
             Some(id) => match self.find_v2(ctx, id.as_str()).await {
                 Ok(seen) => Some(seen.image),
@@ -118,7 +119,7 @@ impl Glint {
             .into_iter()
             .filter(|image| {
                 let target = Target::of_image(ctx, image, image.visibility == Visibility::Shared);
-                allows(ctx, Rule::GetImage, &target)
+                self.allows(ctx, Rule::GetImage, &target)
             })
             .collect())
     }
@@ -145,11 +146,11 @@ impl Glint {
         }
         let target = Target::of_image(ctx, &seen.image, seen.is_member);
         match requested_visibility {
-            Some(Visibility::Public) => require(ctx, Rule::PublicizeImage, &target)?,
-            Some(Visibility::Community) => require(ctx, Rule::CommunitizeImage, &target)?,
+            Some(Visibility::Public) => self.require(ctx, Rule::PublicizeImage, &target)?,
+            Some(Visibility::Community) => self.require(ctx, Rule::CommunitizeImage, &target)?,
             _ => {}
         }
-        require(ctx, Rule::ModifyImage, &target)?;
+        self.require(ctx, Rule::ModifyImage, &target)?;
         let current = seen.image;
         let mut updated = changes(&current)?;
         if updated.owner != current.owner && !ctx.is_admin {
@@ -176,7 +177,7 @@ impl Glint {
     ) -> Result<(), ServiceError> {
         ensure_writable(ctx)?;
         let seen = self.find_v2(ctx, raw_id).await?;
-        require(
+        self.require(
             ctx,
             Rule::ModifyImage,
             &Target::of_image(ctx, &seen.image, seen.is_member),
@@ -212,7 +213,7 @@ impl Glint {
             }
             other => other,
         })?;
-        require(
+        self.require(
             ctx,
             Rule::DeleteImage,
             &Target::of_image(ctx, &seen.image, seen.is_member),
@@ -255,7 +256,7 @@ impl Glint {
     {
         ensure_writable(ctx)?;
         let seen = self.find_v2(ctx, raw_id).await?;
-        require(
+        self.require(
             ctx,
             Rule::UploadImage,
             &Target::of_image(ctx, &seen.image, seen.is_member),
@@ -298,7 +299,7 @@ impl Glint {
                     .into(),
             ));
         }
-        require(
+        self.require(
             ctx,
             Rule::DownloadImage,
             &Target::of_image(ctx, &image, seen.is_member),
@@ -366,7 +367,7 @@ impl Glint {
     ) -> Result<(), ServiceError> {
         ensure_writable(ctx)?;
         let seen = self.find_v2(ctx, raw_id).await?;
-        require(
+        self.require(
             ctx,
             rule,
             &Target::of_image(ctx, &seen.image, seen.is_member),
@@ -413,14 +414,32 @@ impl Glint {
             return Err(not_found());
         }
         let is_member = found.own.is_some();
-        if !allows(
-            ctx,
+        if !self.allows(ctx,
             Rule::GetImage,
             &Target::of_image(ctx, &image, is_member),
         ) {
             return Err(not_found());
         }
         Ok(SeenV2 { image, is_member })
+    }
+
+    /// Does the configured policy's v2 `rule` allow the caller on `target`?
+    fn allows(&self, ctx: &RequestContext, rule: Rule, target: &Target<'_>) -> bool {
+        self.policy.allows(Api::V2, rule.name(), ctx, target)
+    }
+
+    /// Fails with [`ServiceError::RuleDenied`] unless `rule` allows the caller on `target`.
+    fn require(
+        &self,
+        ctx: &RequestContext,
+        rule: Rule,
+        target: &Target<'_>,
+    ) -> Result<(), ServiceError> {
+        if self.allows(ctx, rule, target) {
+            Ok(())
+        } else {
+            Err(ServiceError::RuleDenied(rule.name()))
+        }
     }
 
     /// Glance `image_tag_quota` (413).
@@ -435,14 +454,6 @@ impl Glint {
     }
 }
 
-/// Fails with [`ServiceError::RuleDenied`] unless `rule` allows the caller on `target`.
-fn require(ctx: &RequestContext, rule: Rule, target: &Target<'_>) -> Result<(), ServiceError> {
-    if allows(ctx, rule, target) {
-        Ok(())
-    } else {
-        Err(ServiceError::RuleDenied(rule.name()))
-    }
-}
 
 /// A single HTTP byte range as requested (`bytes=a-b`, `bytes=a-`, `bytes=-n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,7 +22,8 @@ pub use read::Download;
 pub use upload::UploadCheck;
 
 use glint_core::RequestContext;
-use glint_core::policy::{Action, Policy};
+use glint_core::policy::rbac::Target;
+use glint_core::policy::{Action, Api, Policy};
 use glint_db::Db;
 use glint_store::BlobStore;
 
@@ -57,11 +58,17 @@ pub struct Glint {
 }
 
 impl Glint {
+    /// The service with glint's built-in policy defaults.
     pub fn new(db: Db, store: BlobStore, limits: Limits) -> Self {
+        Self::with_policy(db, store, limits, Policy::default())
+    }
+
+    /// The service with `policy` (the defaults with an operator's overrides) in force.
+    pub fn with_policy(db: Db, store: BlobStore, limits: Limits, policy: Policy) -> Self {
         Self {
             db,
             store,
-            policy: Policy,
+            policy,
             limits,
         }
     }
@@ -80,13 +87,18 @@ impl Glint {
         Ok(self.store.ping().await?)
     }
 
-    /// Fails with [`ServiceError::PolicyDenied`] unless the policy allows `action`.
+    /// Fails with [`ServiceError::PolicyDenied`] unless the policy allows `action`. Glance 15's
+    /// v1 checks its rules against an empty target (`_enforce(req, action)`), so rules that
+    /// compare target attributes deny there.
     pub(crate) fn authorize(
         &self,
         ctx: &RequestContext,
         action: Action,
     ) -> Result<(), ServiceError> {
-        if self.policy.allows(ctx, action) {
+        if self
+            .policy
+            .allows(Api::V1, action.rule_name(), ctx, &Target::none())
+        {
             Ok(())
         } else {
             Err(ServiceError::PolicyDenied)

@@ -51,7 +51,12 @@ impl Glint {
         change: MemberChange,
     ) -> Result<(), ServiceError> {
         let mut tx = self
-            .begin_sharing(ctx, raw_id, Action::ModifyMember, None)
+            .begin_sharing(
+                ctx,
+                raw_id,
+                &[Action::ModifyMember, Action::AddMember],
+                None,
+            )
             .await?;
         let members = tx.members().await?;
         let now = Timestamp::now();
@@ -90,7 +95,7 @@ impl Glint {
         // v1-sharing §5.3: the list's length is checked against the quota (step 8) after the
         // image lookup but before the sharing right (step 10); it depends only on the request.
         let mut tx = self
-            .begin_sharing(ctx, raw_id, Action::ModifyMember, Some(wanted.len() as u64))
+            .begin_sharing(ctx, raw_id, &[Action::ModifyMember], Some(wanted.len() as u64))
             .await?;
         let current: HashMap<MemberId, Membership> = tx
             .members()
@@ -130,7 +135,7 @@ impl Glint {
         member: &MemberId,
     ) -> Result<(), ServiceError> {
         let mut tx = self
-            .begin_sharing(ctx, raw_id, Action::DeleteMember, None)
+            .begin_sharing(ctx, raw_id, &[Action::DeleteMember], None)
             .await?;
         if !tx.delete(member).await? {
             return Err(ServiceError::MembershipNotFound);
@@ -165,20 +170,24 @@ impl Glint {
             .collect())
     }
 
-    /// The guards every membership change runs (v1-sharing §3.2), the image lookup (§3.4), then a
+    /// The guards every membership change runs (v1-sharing §3.2; `actions` are the policy rules,
+    /// in order: Glance 15 checks `modify_member` to add, glint then also `add_member`, whose
+    /// default `""` allows), the image lookup (§3.4), then a
     /// locked transaction in which the caller's sharing right is re-checked (§6.2, D7).
     async fn begin_sharing(
         &self,
         ctx: &RequestContext,
         raw_id: &str,
-        action: Action,
+        actions: &[Action],
         attempted_members: Option<u64>,
     ) -> Result<MembershipTx, ServiceError> {
         ensure_writable(ctx)?;
         if ctx.owner().is_none() && !ctx.is_admin {
             return Err(ServiceError::NoAuthenticatedUser);
         }
-        self.authorize(ctx, action)?;
+        for action in actions {
+            self.authorize(ctx, *action)?;
+        }
         let found = self.find_for_members(ctx, raw_id).await?;
         if let Some(attempted) = attempted_members {
             self.check_member_quota(attempted)?;

@@ -4,7 +4,7 @@
 //! reads and writes (v2-sharing §8): v2 ignores `can_share` and creates members with `false`.
 
 use crate::{Glint, ServiceError, ensure_writable};
-use glint_core::policy::MemberListScope;
+use glint_core::policy::{MemberListScope, Policy};
 use glint_core::policy::members_v2::{self, MemberCall, MemberRule, Refusal};
 use glint_core::time_fmt::Timestamp;
 use glint_core::{
@@ -21,7 +21,7 @@ impl Glint {
     ) -> Result<Vec<Membership>, ServiceError> {
         let Found { image, member } = self.v2_member_image(ctx, raw_id, MemberCall::List).await?;
         // Step 6: `get_member` is evaluated once for the image; denied, the list is empty (Q5).
-        if members_v2::enforce(ctx, &image, member, MemberRule::GetMember).is_err() {
+        if members_v2::enforce(&self.policy, ctx, &image, member, MemberRule::GetMember).is_err() {
             return Ok(Vec::new());
         }
         let rows = self.db.list_members(&image.id).await?;
@@ -107,7 +107,7 @@ impl Glint {
             .await?;
         let image = &found.image;
         let row = self.v2_visible_row(ctx, image, member).await?;
-        v2_enforce(ctx, &found, MemberCall::Update)?;
+        v2_enforce(&self.policy, ctx, &found, MemberCall::Update)?;
         let status = status.ok_or(ServiceError::InvalidMemberStatus)?;
         let not_found = || not_in_list(member, image);
         let mut tx = self
@@ -140,7 +140,7 @@ impl Glint {
             .await?;
         let image = &found.image;
         let row = self.v2_visible_row(ctx, image, member).await?;
-        v2_enforce(ctx, &found, MemberCall::Delete)?;
+        v2_enforce(&self.policy, ctx, &found, MemberCall::Delete)?;
         let mut tx = self
             .db
             .begin_membership_change(&image.id)
@@ -162,7 +162,7 @@ impl Glint {
     ) -> Result<Found, ServiceError> {
         let found = self.find_for_members(ctx, raw_id).await?;
         let (image, member) = (found.image, found.own.is_some());
-        members_v2::precheck(ctx, &image, member, call).map_err(|refusal| {
+        members_v2::precheck(&self.policy, ctx, &image, member, call).map_err(|refusal| {
             // Glance words the list's refusal with the stored id, the others with the path's.
             let image_id = match call {
                 MemberCall::List => image.id.to_string(),
@@ -199,7 +199,7 @@ struct Found {
 /// The rule a call checks once its row was found (`modify_member`, `delete_member`).
 fn v2_enforce(ctx: &RequestContext, found: &Found, call: MemberCall) -> Result<(), ServiceError> {
     match call.action_rule() {
-        Some(rule) => members_v2::enforce(ctx, &found.image, found.member, rule)
+        Some(rule) => members_v2::enforce(&self.policy, ctx, &found.image, found.member, rule)
             .map_err(|refusal| refused(refusal, call, found.image.id.to_string())),
         None => Ok(()),
     }

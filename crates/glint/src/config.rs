@@ -19,6 +19,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub auth: AuthConfig,
     pub limits: LimitsConfig,
+    pub policy: PolicyConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -103,6 +104,14 @@ pub struct LimitsConfig {
     pub image_property_quota: i64,
 }
 
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// YAML (or JSON) policy file, as Glance's `policy.yaml`: rule name → oslo.policy check
+    /// string. Its rules replace the built-in defaults they name; unset = the defaults.
+    pub file: Option<PathBuf>,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -112,6 +121,7 @@ impl Default for Config {
             store: StoreConfig::default(),
             auth: AuthConfig::default(),
             limits: LimitsConfig::default(),
+            policy: PolicyConfig::default(),
         }
     }
 }
@@ -172,7 +182,9 @@ impl Default for LimitsConfig {
 }
 
 /// The keys of [`Config`]; see [`Config::environment`].
-const TOP_LEVEL_KEYS: [&str; 6] = ["bind", "data_dir", "database", "store", "auth", "limits"];
+const TOP_LEVEL_KEYS: [&str; 7] = [
+    "bind", "data_dir", "database", "store", "auth", "limits", "policy",
+];
 
 /// Command-line overrides (highest precedence).
 #[derive(Debug, Clone, Default)]

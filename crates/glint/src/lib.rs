@@ -3,5 +3,6 @@
 
 pub mod config;
 pub mod migrate_store;
+pub mod policy_file;
 pub mod startup;
 pub mod telemetry;

@@ -35,7 +35,8 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Print the effective configuration (as JSON, passwords and secrets redacted) and exit.
+    /// Check the policy file, print the effective configuration (as JSON, passwords and
+    /// secrets redacted) and exit.
     CheckConfig,
     /// Copy every image's data from one store to another, verified by checksum. Resumable: run
     /// it again to copy only what is missing. `s3://` URLs use the `[store]` S3 settings.
@@ -78,6 +79,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CheckConfig => {
+            glint::policy_file::load(config.policy.file.as_deref())?;
             println!("{}", as_json(&config.redacted()));
             Ok(())
         }

@@ -57,6 +57,9 @@ impl Application {
                  (set auth.force_noauth = true to insist)"
             );
         }
+        // A bad policy file stops start-up before anything is opened (oslo.policy would only
+        // log it and deny; the operator learns of it here instead).
+        let policy = crate::policy_file::load(config.policy.file.as_deref())?;
         let db = open_database(config).await?;
         let store = open_store(config)?;
         // A store that is down at start-up is not fatal: instances behind a load balancer
@@ -71,7 +74,7 @@ impl Application {
             auth = config.auth.mode.as_str(),
             "glint listening"
         );
-        let glint = Glint::new(db, store, config.limits());
+        let glint = Glint::with_policy(db, store, config.limits(), policy);
         let auth = AuthSettings {
             mode: config.auth.mode,
             allow_anonymous: config.auth.allow_anonymous,

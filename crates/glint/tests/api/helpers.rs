@@ -512,3 +512,49 @@ pub fn md5_hex(data: &[u8]) -> String {
     use md5::Digest;
     hex::encode(md5::Md5::digest(data))
 }
+
+/// Writes `yaml` as a policy file and sets `[policy] file` to it; the file may go once the
+/// server has started (it is read at start-up).
+fn with_policy_file(config: &mut Config, yaml: &str) -> tempfile::NamedTempFile {
+    use std::io::Write;
+    let mut file = tempfile::NamedTempFile::new().expect("policy file");
+    file.write_all(yaml.as_bytes()).expect("write policy file");
+    config.policy.file = Some(file.path().to_path_buf());
+    file
+}
+
+/// Starts glint with the policy file `yaml` (rule name → check string).
+pub async fn spawn_app_with_policy(yaml: &str) -> TestApp {
+    let mut file = None;
+    let app = spawn_app_with(|config| file = Some(with_policy_file(config, yaml))).await;
+    drop(file);
+    app
+}
+
+/// The start-up error (with its causes) of glint with the policy file `yaml`; panics if the
+/// server starts.
+pub async fn policy_start_up_error(yaml: &str) -> String {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (mut config, _backends) = test_config(data_dir.path()).await;
+    let _file = with_policy_file(&mut config, yaml);
+    match Application::build(&config).await {
+        Ok(_) => panic!("glint started with the policy file {yaml:?}"),
+        Err(error) => format!("{error:#}"),
+    }
+}
+
+/// A second server over `like`'s database and image store, with the policy file `yaml`: data
+/// set up under the default policy is then seen under the overrides (Glance's tests change the
+/// rules of a running server; glint reads them at start-up).
+pub async fn spawn_app_like_with_policy(like: &TestApp, yaml: &str) -> TestApp {
+    let mut file = None;
+    let app = spawn_app_with(|config| {
+        let bind = std::mem::take(&mut config.bind);
+        *config = like.config.clone();
+        config.bind = bind;
+        file = Some(with_policy_file(config, yaml));
+    })
+    .await;
+    drop(file);
+    app
+}

@@ -14,6 +14,7 @@ mod inventory_v1;
 mod inventory_v2;
 mod members;
 mod members_errors;
+mod policy_file;
 mod scale_out;
 mod shared_images;
 mod sharing_model;

@@ -8,9 +8,6 @@
 //!
 //! | Row | Reason |
 //! | --- | --- |
-//! | V1-U02, V1-U03 | policy file rules (`get_members: @` / `!`): glint has no configurable v1 policy file; the default outcome (200 `[]`) is V1-U01 |
-//! | V1-U11, V1-U18, V1-U32 | policy rule set to deny (`modify_member: !`, `delete_member: !`): no configurable v1 policy, nothing can produce that 403 |
-//! | V1-U19, V1-U31 | policy rule set to allow (`@`): same outcome as the default policy, asserted by V1-U05 (add 204) and V1-C05 (add, delete 204) |
 //! | V1-U12 (policy part) | `modify_member: @` is the default; the request itself (replace with `can_share: "false"`) is asserted: 204, and D2 makes it `false` (Glance: true) |
 //! | V1-R22 (row counts) | registry row reuse (1 row total after delete and re-add) is a storage detail with no HTTP surface; its observable part (exactly one live member, the new `can_share`) is asserted; D6 keeps one live row per (image, member) |
 //! | V1-R23 (`Allow: PUT, DELETE`) | that header is the registry's; the public API answers 405 without `Allow` (asserted, with X-01) |
@@ -27,6 +24,7 @@ mod code_derived;
 mod db;
 mod decisions;
 mod functional;
+mod policy;
 mod registry;
 mod tempest;
 

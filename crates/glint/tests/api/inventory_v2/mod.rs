@@ -6,16 +6,14 @@
 //! `v2_images` and `v2_members` test files go deeper; this file is the traceable map from
 //! inventory IDs to assertions.
 //!
-//! 130 rows: 116 covered (7 of them in part, as noted below), 14 not applicable.
+//! 130 rows: 128 covered (4 of them in part, as noted below), 2 not applicable. The rows that
+//! need a policy file (V2-P02..P15, V2-I06, V2-U07, U12, U17, U26) are in `policy.rs`.
 //!
 //! Rows that cannot apply to glint:
 //!
 //! | Row | Reason |
 //! | --- | --- |
 //! | V2-F21 (staging) | `PUT /v2/images/{id}/stage` is interoperable image import: glint supports neither import nor tasks. The same rule on `PUT /v2/images/{id}/file` (owner 204, member 403) is asserted |
-//! | V2-P02, P03, P05, P06, P08, P09, P10, P12, P14, P15 | need a policy file that sets `add_member`, `modify_member`, `get_members`, `get_member`, `delete_member` or `get_image` to `!` / `@`: glint has no configurable policy (issue #5). The default-policy outcomes of the same source tests (P01, P04, P07, P11, P13, P16) are asserted |
-//! | V2-I06 (policy part) | `add_member: project_id:%(owner)s` is a policy file (issue #5); its outcome is that of the default policy (owner adds a member: 200, asserted) |
-//! | V2-U07, V2-U26 (deny part), V2-U12, V2-U17 | policy rules set to deny (issue #5); the allow parts are the default policy's outcomes (asserted by V2-U01, V2-U11, V2-U16, V2-U24) |
 //! | V2-T05 | `/v2/schemas/member` and `/members` are served by branch `v2-diff` (b211d53), not yet in main; its own tests check `name` |
 //! | V2-O08 | `image.member.*` notifications: glint emits no notifications (an optional Glance feature, not part of the API) |
 //! | V2-R11 (system scope) | system-scoped tokens: glint's identities are project-scoped only (DECISIONS D17). The project-admin outcomes (200, 200) are asserted |
@@ -25,6 +23,7 @@
 mod code_derived;
 mod db;
 mod functional;
+mod policy;
 mod rbac;
 mod tempest;
 mod unit;

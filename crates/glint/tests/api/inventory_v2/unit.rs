@@ -49,7 +49,7 @@ async fn b4_index() {
     let (status, _) = t1.v2_members(&uuid1).await;
     assert_eq!(status, StatusCode::FORBIDDEN); // V2-U05
     assert_eq!(member_ids(&app.admin(), &uuid4).await, ids(&[T1])); // V2-U06
-    assert_eq!(member_ids(&t1, &uuid2).await.len(), 1); // V2-U07 (allowed: default policy)
+    assert_eq!(member_ids(&t1, &uuid2).await.len(), 1); // V2-U07 (allowed: default policy; denied in policy.rs)
 }
 
 #[tokio::test]
