@@ -9,17 +9,15 @@ use std::path::Path;
 /// at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyFileError {
-    #[error("policy file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    // The causes are part of the message, not `source()`s, so that `{:#}` prints them once.
+    #[error("policy file {path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("policy file {path}: not a YAML or JSON mapping of rule names to check strings: {reason}")]
     Format { path: String, reason: String },
     #[error("policy file {path}: policy rule `{rule}`: the check string must be a string")]
     NotAString { path: String, rule: String },
-    #[error("policy file {path}: {source}")]
-    Rule { path: String, source: PolicyError },
+    #[error("policy file {path}: {error}")]
+    Rule { path: String, error: PolicyError },
 }
 
 /// The policy in force: the built-in defaults, overridden by `file` when one is configured.
@@ -28,9 +26,9 @@ pub fn load(file: Option<&Path>) -> Result<Policy, PolicyFileError> {
         return Ok(Policy::default());
     };
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| PolicyFileError::Read {
+    let text = std::fs::read_to_string(path).map_err(|error| PolicyFileError::Read {
         path: shown.clone(),
-        source,
+        error,
     })?;
     parse(&shown, &text)
 }
@@ -67,9 +65,9 @@ pub fn parse(path: &str, text: &str) -> Result<Policy, PolicyFileError> {
         };
         overrides.push((name, check));
     }
-    Policy::with_overrides(overrides).map_err(|source| PolicyFileError::Rule {
+    Policy::with_overrides(overrides).map_err(|error| PolicyFileError::Rule {
         path: path.to_owned(),
-        source,
+        error,
     })
 }
 

@@ -20,14 +20,17 @@ pub enum Api {
 }
 
 /// Glance's `ADMIN_OR_PROJECT_MEMBER` (`glance/policies/base.py`).
-const ADMIN_OR_PROJECT_MEMBER: &str = "role:admin or (role:member and project_id:%(project_id)s)";
+const ADMIN_OR_PROJECT_MEMBER: &str =
+    "rule:context_is_admin or (role:member and project_id:%(project_id)s)";
 /// `ADMIN_OR_PROJECT_READER_OR_SHARED_MEMBER` (Glance writes it without the outer parentheses;
 /// `and` binds tighter, so it means the same).
 const ADMIN_OR_PROJECT_READER_OR_SHARED_MEMBER: &str =
-    "role:admin or role:reader and (project_id:%(project_id)s or project_id:%(member_id)s)";
+    "rule:context_is_admin or role:reader and (project_id:%(project_id)s or project_id:%(member_id)s)";
 
 /// Every rule glint knows: its name, its Images v1 default and its Images v2 default.
-/// `default` and `context_is_admin` are the two aliases Glance 33 registers (`base.py`);
+/// `default` and `context_is_admin` are the two aliases Glance 33 registers (`base.py`; its
+/// rules say `rule:context_is_admin` where the spec's table says "admin", so overriding that
+/// alias changes who passes as admin in every v2 rule, as in Glance);
 /// `add_member` on v1 is glint's addition (Glance 15's v1 checks only `modify_member` when a
 /// member is added; its default `""` keeps that outcome unless an operator restricts it).
 pub const RULES: &[(&str, &str, &str)] = &[
@@ -37,29 +40,30 @@ pub const RULES: &[(&str, &str, &str)] = &[
     (
         "add_image",
         "",
-        "role:admin or (role:member and project_id:%(project_id)s and project_id:%(owner)s)",
+        "rule:context_is_admin or (role:member and project_id:%(project_id)s and \
+         project_id:%(owner)s)",
     ),
     // ADMIN_OR_PROJECT_READER_GET_IMAGE.
     (
         "get_image",
         "",
-        "role:admin or (role:reader and (project_id:%(project_id)s or project_id:%(member_id)s \
+        "rule:context_is_admin or (role:reader and (project_id:%(project_id)s or project_id:%(member_id)s \
          or \"community\":%(visibility)s or \"public\":%(visibility)s \
          or \"shared\":%(visibility)s))",
     ),
     // Glance: ADMIN_OR_PROJECT_READER with the caller's own project as target, which always
     // matches (oslo.policy even compares a missing project with itself), so in effect a
     // reader role: glint writes it so, as missing values never match here.
-    ("get_images", "", "role:admin or role:reader"),
+    ("get_images", "", "rule:context_is_admin or role:reader"),
     ("modify_image", "", ADMIN_OR_PROJECT_MEMBER),
-    ("publicize_image", "role:admin", "role:admin"),
+    ("publicize_image", "role:admin", "rule:context_is_admin"),
     ("communitize_image", "", ADMIN_OR_PROJECT_MEMBER),
     ("delete_image", "", ADMIN_OR_PROJECT_MEMBER),
     // ADMIN_OR_PROJECT_MEMBER_DOWNLOAD_IMAGE.
     (
         "download_image",
         "",
-        "role:admin or (role:member and (project_id:%(project_id)s or project_id:%(member_id)s \
+        "rule:context_is_admin or (role:member and (project_id:%(project_id)s or project_id:%(member_id)s \
          or \"community\":%(visibility)s or \"public\":%(visibility)s \
          or \"shared\":%(visibility)s))",
     ),
@@ -74,7 +78,7 @@ pub const RULES: &[(&str, &str, &str)] = &[
     (
         "modify_member",
         "",
-        "role:admin or (role:member and project_id:%(member_id)s)",
+        "rule:context_is_admin or (role:member and project_id:%(member_id)s)",
     ),
 ];
 

@@ -172,6 +172,13 @@ fn references_resolve_across_overrides_and_defaults() {
     assert!(policy.allows(Api::V2, "publicize_image", &operator, &Target::none()));
     assert!(policy.allows(Api::V1, "publicize_image", &operator, &Target::none()));
     assert!(!policy.allows(Api::V1, "get_images", &member_ctx(), &Target::none()));
+    // Glance's v2 defaults say `rule:context_is_admin` for "admin": the operator role passes
+    // every v2 rule now, on any image; v1's defaults do not refer to it.
+    let img = image(Some("someone".into()), Visibility::Private);
+    let target = Target::of_image(&operator, &img, false);
+    assert!(policy.allows(Api::V2, "delete_image", &operator, &target));
+    assert!(policy.allows(Api::V2, "get_image", &operator, &target));
+    assert!(!policy.allows(Api::V2, "delete_image", &member_ctx(), &target));
 }
 
 #[test]
