@@ -414,7 +414,8 @@ impl Glint {
             return Err(not_found());
         }
         let is_member = found.own.is_some();
-        if !self.allows(ctx,
+        if !self.allows(
+            ctx,
             Rule::GetImage,
             &Target::of_image(ctx, &image, is_member),
         ) {
@@ -453,7 +454,6 @@ impl Glint {
         Ok(())
     }
 }
-
 
 /// A single HTTP byte range as requested (`bytes=a-b`, `bytes=a-`, `bytes=-n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

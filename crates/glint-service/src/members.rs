@@ -95,7 +95,12 @@ impl Glint {
         // v1-sharing §5.3: the list's length is checked against the quota (step 8) after the
         // image lookup but before the sharing right (step 10); it depends only on the request.
         let mut tx = self
-            .begin_sharing(ctx, raw_id, &[Action::ModifyMember], Some(wanted.len() as u64))
+            .begin_sharing(
+                ctx,
+                raw_id,
+                &[Action::ModifyMember],
+                Some(wanted.len() as u64),
+            )
             .await?;
         let current: HashMap<MemberId, Membership> = tx
             .members()

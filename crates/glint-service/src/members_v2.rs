@@ -4,8 +4,8 @@
 //! reads and writes (v2-sharing §8): v2 ignores `can_share` and creates members with `false`.
 
 use crate::{Glint, ServiceError, ensure_writable};
-use glint_core::policy::{MemberListScope, Policy};
 use glint_core::policy::members_v2::{self, MemberCall, MemberRule, Refusal};
+use glint_core::policy::{MemberListScope, Policy};
 use glint_core::time_fmt::Timestamp;
 use glint_core::{
     Image, MemberId, MemberStatus, Membership, RequestContext, ids::MemberIdViolation,
@@ -197,9 +197,14 @@ struct Found {
 }
 
 /// The rule a call checks once its row was found (`modify_member`, `delete_member`).
-fn v2_enforce(ctx: &RequestContext, found: &Found, call: MemberCall) -> Result<(), ServiceError> {
+fn v2_enforce(
+    policy: &Policy,
+    ctx: &RequestContext,
+    found: &Found,
+    call: MemberCall,
+) -> Result<(), ServiceError> {
     match call.action_rule() {
-        Some(rule) => members_v2::enforce(&self.policy, ctx, &found.image, found.member, rule)
+        Some(rule) => members_v2::enforce(policy, ctx, &found.image, found.member, rule)
             .map_err(|refusal| refused(refusal, call, found.image.id.to_string())),
         None => Ok(()),
     }

@@ -12,7 +12,9 @@ pub enum PolicyFileError {
     // The causes are part of the message, not `source()`s, so that `{:#}` prints them once.
     #[error("policy file {path}: {error}")]
     Read { path: String, error: std::io::Error },
-    #[error("policy file {path}: not a YAML or JSON mapping of rule names to check strings: {reason}")]
+    #[error(
+        "policy file {path}: not a YAML or JSON mapping of rule names to check strings: {reason}"
+    )]
     Format { path: String, reason: String },
     #[error("policy file {path}: policy rule `{rule}`: the check string must be a string")]
     NotAString { path: String, rule: String },
@@ -117,20 +119,33 @@ mod tests {
     fn empty_files_keep_the_defaults() {
         let policy = parse("p.yaml", "# nothing\n").map_err(|e| e.to_string());
         assert!(
-            policy
-                .as_ref()
-                .is_ok_and(|p| p.allows(Api::V1, "add_member", &member(), &Target::none())),
+            policy.as_ref().is_ok_and(|p| p.allows(
+                Api::V1,
+                "add_member",
+                &member(),
+                &Target::none()
+            )),
             "{policy:?}"
         );
     }
 
     #[test]
     fn errors_name_the_file_and_the_rule() {
-        let message = |text: &str| parse("/etc/glint/policy.yaml", text).err().map(|e| e.to_string());
+        let message = |text: &str| {
+            parse("/etc/glint/policy.yaml", text)
+                .err()
+                .map(|e| e.to_string())
+        };
         let syntax = message("get_members: \"role:admin or\"\n").unwrap_or_default();
-        assert!(syntax.contains("/etc/glint/policy.yaml") && syntax.contains("`get_members`"), "{syntax}");
+        assert!(
+            syntax.contains("/etc/glint/policy.yaml") && syntax.contains("`get_members`"),
+            "{syntax}"
+        );
         let unknown = message("get_membres: \"@\"\n").unwrap_or_default();
-        assert!(unknown.contains("`get_membres`") && unknown.contains("unknown rule"), "{unknown}");
+        assert!(
+            unknown.contains("`get_membres`") && unknown.contains("unknown rule"),
+            "{unknown}"
+        );
         let not_a_string = message("get_members: [\"@\"]\n").unwrap_or_default();
         assert!(not_a_string.contains("`get_members`"), "{not_a_string}");
         let list = message("- \"@\"\n").unwrap_or_default();

@@ -24,8 +24,7 @@ const ADMIN_OR_PROJECT_MEMBER: &str =
     "rule:context_is_admin or (role:member and project_id:%(project_id)s)";
 /// `ADMIN_OR_PROJECT_READER_OR_SHARED_MEMBER` (Glance writes it without the outer parentheses;
 /// `and` binds tighter, so it means the same).
-const ADMIN_OR_PROJECT_READER_OR_SHARED_MEMBER: &str =
-    "rule:context_is_admin or role:reader and (project_id:%(project_id)s or project_id:%(member_id)s)";
+const ADMIN_OR_PROJECT_READER_OR_SHARED_MEMBER: &str = "rule:context_is_admin or role:reader and (project_id:%(project_id)s or project_id:%(member_id)s)";
 
 /// Every rule glint knows: its name, its Images v1 default and its Images v2 default.
 /// `default` and `context_is_admin` are the two aliases Glance 33 registers (`base.py`; its

@@ -24,7 +24,12 @@ async fn an_add_member_override_is_honoured_on_v1() {
     let image = owner.create_image_id("img", Some(b"data")).await;
     // Glance's v1 policy denial: 403 with WebOb's default body (v1-images §1.4).
     let response = send(owner.put(&format!("/v1/images/{image}/members/other"))).await;
-    expect_error(response, StatusCode::FORBIDDEN, "Access was denied to this resource.").await;
+    expect_error(
+        response,
+        StatusCode::FORBIDDEN,
+        "Access was denied to this resource.",
+    )
+    .await;
     assert_eq!(owner.members(&image).await, (StatusCode::OK, vec![]));
     // The other rules keep their defaults: an admin adds, the owner lists and removes.
     let admin = app.admin();
@@ -74,7 +79,9 @@ async fn without_a_file_members_share_as_before() {
     );
     let v1_image = app.tenant("owner").create_image_id("img", None).await;
     assert_eq!(
-        app.tenant("owner").add_member(&v1_image, "other", None).await,
+        app.tenant("owner")
+            .add_member(&v1_image, "other", None)
+            .await,
         StatusCode::NO_CONTENT
     );
 }

@@ -13,7 +13,10 @@ const DENIED: &str = "Access was denied to this resource.";
 async fn a3_get_members_by_policy() {
     let app = spawn_app_with_policy("get_members: \"@\"\n").await;
     let uuid2 = public_image(&app).await;
-    assert_eq!(app.no_tenant().members(&uuid2).await, (StatusCode::OK, vec![])); // V1-U02
+    assert_eq!(
+        app.no_tenant().members(&uuid2).await,
+        (StatusCode::OK, vec![])
+    ); // V1-U02
 
     let app = spawn_app_with_policy("get_members: \"!\"\n").await;
     let uuid2 = public_image(&app).await;

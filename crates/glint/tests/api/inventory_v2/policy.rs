@@ -47,16 +47,19 @@ async fn b2_add_member_by_policy() {
 async fn b2_update_member_by_policy() {
     let setup = spawn_app().await;
     let image = shared_with_t3(&setup).await;
-    let app =
-        spawn_app_like_with_policy(&setup, "modify_member: \"!\"\nget_image: \"@\"\n").await;
-    let response = user(&app, T3).v2_set_member_status(&image, T3, "accepted").await;
+    let app = spawn_app_like_with_policy(&setup, "modify_member: \"!\"\nget_image: \"@\"\n").await;
+    let response = user(&app, T3)
+        .v2_set_member_status(&image, T3, "accepted")
+        .await;
     denied(response, "modify_member").await; // V2-P05
     let app = spawn_app_like_with_policy(
         &setup,
         "modify_member: \"!\"\nget_image: \"!\"\nget_member: \"@\"\n",
     )
     .await;
-    let response = user(&app, T2).v2_set_member_status(&image, T3, "accepted").await;
+    let response = user(&app, T2)
+        .v2_set_member_status(&image, T3, "accepted")
+        .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND); // V2-P06
     let response = user(&setup, T3).v2_show_member(&image, T3).await;
     assert_eq!(member_status(response).await, "pending"); // V2-P05, V2-P06
@@ -101,7 +104,11 @@ async fn b2_delete_member_by_policy() {
     let setup = spawn_app().await;
     let image = shared_with_t3(&setup).await;
     let app = spawn_app_like_with_policy(&setup, "delete_member: \"!\"\n").await;
-    denied(user(&app, T1).v2_remove_member(&image, T3).await, "delete_member").await; // V2-P14
+    denied(
+        user(&app, T1).v2_remove_member(&image, T3).await,
+        "delete_member",
+    )
+    .await; // V2-P14
     let app = spawn_app_like_with_policy(
         &setup,
         "delete_member: \"!\"\nget_image: \"!\"\nget_member: \"@\"\n",
@@ -109,7 +116,10 @@ async fn b2_delete_member_by_policy() {
     .await;
     let response = user(&app, T1).v2_remove_member(&image, T3).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND); // V2-P15
-    assert_eq!(member_ids(&user(&setup, T1), &image).await, vec![T3.to_owned()]); // V2-P14, P15
+    assert_eq!(
+        member_ids(&user(&setup, T1), &image).await,
+        vec![T3.to_owned()]
+    ); // V2-P14, P15
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,13 +152,22 @@ async fn b4_rules_set_to_deny() {
     denied(user(&app, T1).v2_add_member(&image, T3).await, "add_member").await; // V2-U12
 
     let app = spawn_app_like_with_policy(&setup, "modify_member: \"!\"\n").await;
-    let response = user(&app, T4).v2_set_member_status(&image, T4, "accepted").await;
+    let response = user(&app, T4)
+        .v2_set_member_status(&image, T4, "accepted")
+        .await;
     denied(response, "modify_member").await; // V2-U17
 
     let app = spawn_app_like_with_policy(&setup, "get_member: \"!\"\n").await;
     let response = user(&app, T1).v2_remove_member(&image, T4).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN); // V2-U26 (get_member denies)
     let app = spawn_app_like_with_policy(&setup, "delete_member: \"!\"\n").await;
-    denied(user(&app, T1).v2_remove_member(&image, T4).await, "delete_member").await; // V2-U26
-    assert_eq!(member_ids(&user(&setup, T1), &image).await, vec![T4.to_owned()]); // V2-U26
+    denied(
+        user(&app, T1).v2_remove_member(&image, T4).await,
+        "delete_member",
+    )
+    .await; // V2-U26
+    assert_eq!(
+        member_ids(&user(&setup, T1), &image).await,
+        vec![T4.to_owned()]
+    ); // V2-U26
 }
