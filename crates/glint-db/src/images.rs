@@ -215,7 +215,10 @@ impl Db {
     }
 
     /// Records stored data and makes the image `active` in one transaction — only if it is still
-    /// `saving` (an image deleted or killed meanwhile stays as it is; returns false).
+    /// `saving` under the upload lease of `data.location` (an image deleted or killed meanwhile,
+    /// or whose abandoned upload a scrub took over, stays as it is; returns false). The lease is
+    /// released in the same transaction: size, checksums, status, location and the end of the
+    /// upload are committed together or not at all.
     pub async fn complete_upload(
         &self,
         id: &ImageId,
@@ -226,7 +229,8 @@ impl Db {
         let changed = sqlx::query(
             "UPDATE images SET status = 'active', size = $1, checksum = $2, os_hash_algo = $3, \
              os_hash_value = $4, updated_at = $5, virtual_size = COALESCE($7, virtual_size) \
-             WHERE id = $6 AND deleted = 0 AND status = 'saving'",
+             WHERE id = $6 AND deleted = 0 AND status = 'saving' AND EXISTS (SELECT 1 FROM \
+             image_uploads u WHERE u.image_id = $6 AND u.blob_key = $8)",
         )
         .bind(data.size)
         .bind(data.checksum.as_str())
@@ -235,12 +239,18 @@ impl Db {
         .bind(now.to_stored())
         .bind(id.as_str())
         .bind(data.virtual_size)
+        .bind(data.location.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if changed == 0 {
             return Ok(false);
         }
+        sqlx::query("DELETE FROM image_uploads WHERE image_id = $1 AND blob_key = $2")
+            .bind(id.as_str())
+            .bind(data.location.as_str())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO image_locations (id, image_id, value, status, created_at, updated_at) \
              VALUES ($1, $2, $3, 'active', $4, $4)",

@@ -16,8 +16,10 @@ mod pool;
 pub use images::UploadedData;
 mod rows;
 mod sql;
+mod uploads;
 
 pub use error::DbError;
 pub use locations::StoredLocation;
 pub use members::MembershipTx;
 pub use pool::{Db, DbOptions};
+pub use uploads::{AbandonedUpload, UploadLease};

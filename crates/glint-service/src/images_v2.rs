@@ -319,7 +319,8 @@ impl Glint {
         let body = if size == 0 {
             futures::stream::empty().boxed()
         } else {
-            self.store.get(&key, range.clone()).await?
+            // Exactly the bytes announced, or an error (crash safety: never a short body).
+            self.store.get_exact(&key, size, range.clone()).await?
         };
         Ok((Download { image, body }, range))
     }

@@ -7,18 +7,22 @@ mod create;
 mod delete;
 mod error;
 mod images_v2;
+mod leases;
 mod lookup;
 mod members;
 mod members_v2;
 mod read;
+mod scrub;
 mod update;
 mod upload;
 
 pub use create::NewImage;
 pub use error::ServiceError;
 pub use images_v2::{ByteRange, IMAGE_TAG_QUOTA};
+pub use leases::ScrubSettings;
 pub use members::MemberChange;
 pub use read::Download;
+pub use scrub::ScrubReport;
 pub use upload::UploadCheck;
 
 use glint_core::RequestContext;
@@ -26,6 +30,7 @@ use glint_core::policy::rbac::Target;
 use glint_core::policy::{Action, Api, Policy};
 use glint_db::Db;
 use glint_store::BlobStore;
+use std::sync::Arc;
 
 /// Operator limits (`[limits]` in the config).
 #[derive(Debug, Clone)]
@@ -55,6 +60,8 @@ pub struct Glint {
     store: BlobStore,
     policy: Policy,
     limits: Limits,
+    scrub: ScrubSettings,
+    uploads: Arc<leases::Uploads>,
 }
 
 impl Glint {
@@ -70,7 +77,15 @@ impl Glint {
             store,
             policy,
             limits,
+            scrub: ScrubSettings::default(),
+            uploads: leases::Uploads::new(),
         }
+    }
+
+    /// The same service with `settings` for leases and scrubs.
+    pub fn with_scrub(mut self, settings: ScrubSettings) -> Self {
+        self.scrub = settings;
+        self
     }
 
     pub fn limits(&self) -> &Limits {

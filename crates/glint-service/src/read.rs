@@ -47,7 +47,11 @@ impl Glint {
         }
         self.authorize(ctx, Action::DownloadImage)?;
         let body = match (&image.location, image.size) {
-            (Some(key), Some(size)) if size > 0 => self.store.get(key, range).await?,
+            // Exactly `size` bytes or an error: never a short body under a full Content-Length.
+            (Some(key), Some(size)) if size > 0 => {
+                let size = u64::try_from(size).unwrap_or(0);
+                self.store.get_exact(key, size, range).await?
+            }
             _ => futures::stream::empty().boxed(),
         };
         Ok(Download { image, body })

@@ -1,5 +1,6 @@
 //! Uploading image data: `queued` → `saving` → `active`, or the failure status with no blob left.
 
+use crate::leases::lease_end;
 use crate::{Glint, ServiceError, ensure_writable};
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
@@ -7,9 +8,10 @@ use glint_core::disk_format::{HEAD_LEN, mismatch, virtual_size};
 use glint_core::policy::Action;
 use glint_core::time_fmt::Timestamp;
 use glint_core::{Image, ImageId, ImageStatus, RequestContext};
-use glint_db::UploadedData;
+use glint_db::{UploadLease, UploadedData};
 use glint_store::{StoreError, StoredBlob};
 use std::fmt::Display;
+use tokio_util::sync::CancellationToken;
 
 /// What the client declared about the data, checked once it is stored, and what the image
 /// becomes if the upload fails (v1: `killed`).
@@ -49,7 +51,9 @@ impl Glint {
     }
 
     /// Moves image `id` from `queued` to `saving` (else [`ServiceError::UploadToUnqueuedImage`])
-    /// and streams `body` into the store in a task of its own.
+    /// under an upload lease of this instance, and streams `body` into the store in a task of
+    /// its own. The lease row names the blob before its first byte is written, so a scrub can
+    /// always tell a live upload's blob from an orphan, and a dead process's upload from a live one.
     pub(crate) async fn start_upload<S, E>(
         &self,
         id: ImageId,
@@ -60,20 +64,27 @@ impl Glint {
         S: Stream<Item = Result<Bytes, E>> + Send + 'static,
         E: Display + Send + 'static,
     {
-        if !self
-            .db
-            .transition_status(
-                &id,
-                &[ImageStatus::Queued],
-                ImageStatus::Saving,
-                Timestamp::now(),
-            )
-            .await?
-        {
+        if self.uploads.abort.is_cancelled() {
+            return Err(shutting_down());
+        }
+        let key = format!("images/{id}/{}", ImageId::generate());
+        let lease = UploadLease {
+            image_id: id.clone(),
+            blob_key: key.clone(),
+            instance_id: self.uploads.instance_id.clone(),
+            failure_status: check.failure_status,
+            started_at: Timestamp::now(),
+            expires_at: lease_end(self.scrub.lease),
+        };
+        if !self.db.begin_upload(&lease).await? {
             return Err(ServiceError::UploadToUnqueuedImage);
         }
         let this = self.clone();
-        let task = tokio::spawn(async move { this.store_and_activate(id, body, check).await });
+        let running = self.uploads.track(&key);
+        let task = tokio::spawn(async move {
+            let _running = running;
+            this.store_and_activate(id, key, body, check).await
+        });
         task.await
             .map_err(|e| ServiceError::Internal(format!("upload task failed: {e}")))?
     }
@@ -81,14 +92,15 @@ impl Glint {
     async fn store_and_activate<S, E>(
         &self,
         id: ImageId,
+        key: String,
         body: S,
         check: UploadCheck,
     ) -> Result<Image, ServiceError>
     where
-        S: Stream<Item = Result<Bytes, E>> + Send,
-        E: Display,
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Display + Send + 'static,
     {
-        let key = format!("images/{id}/{}", ImageId::generate());
+        let body = abortable(body, self.uploads.abort.clone());
         let cap = self.limits.image_size_cap;
         // Keep the first bytes for the virtual size; the rest streams through untouched.
         let head = std::sync::Arc::new(std::sync::Mutex::new(Vec::with_capacity(HEAD_LEN)));
@@ -108,7 +120,10 @@ impl Glint {
         let stored = match self.store.put_stream(&key, body, cap).await {
             Ok(stored) => stored,
             Err(err) => {
-                self.fail_upload(&id, None, check.failure_status).await;
+                self.fail_upload(&id, &key, check.failure_status).await;
+                if self.uploads.abort.is_cancelled() {
+                    return Err(shutting_down());
+                }
                 return Err(match err {
                     StoreError::TooLarge { limit } => ServiceError::TooLarge(format!(
                         "Denying attempt to upload image larger than {limit} bytes."
@@ -124,7 +139,7 @@ impl Glint {
             }
         };
         if let Err(err) = verify(&stored, &check) {
-            self.fail_upload(&id, Some(&stored.key), check.failure_status)
+            self.fail_upload(&id, &stored.key, check.failure_status)
                 .await;
             return Err(err);
         }
@@ -133,13 +148,13 @@ impl Glint {
             let format = match self.db.get_image(&id).await {
                 Ok(image) => image.and_then(|image| image.disk_format),
                 Err(err) => {
-                    self.fail_upload(&id, Some(&stored.key), check.failure_status)
+                    self.fail_upload(&id, &stored.key, check.failure_status)
                         .await;
                     return Err(err.into());
                 }
             };
             if let Some(message) = mismatch(format.as_deref(), &head) {
-                self.fail_upload(&id, Some(&stored.key), check.failure_status)
+                self.fail_upload(&id, &stored.key, check.failure_status)
                     .await;
                 return Err(ServiceError::FormatMismatch(message));
             }
@@ -158,13 +173,14 @@ impl Glint {
         let activated = match self.db.complete_upload(&id, &data, Timestamp::now()).await {
             Ok(done) => done,
             Err(err) => {
-                self.fail_upload(&id, Some(&stored.key), check.failure_status)
+                self.fail_upload(&id, &stored.key, check.failure_status)
                     .await;
                 return Err(err.into());
             }
         };
         if !activated {
-            self.discard_blob(&stored.key).await;
+            self.fail_upload(&id, &stored.key, check.failure_status)
+                .await;
             return Err(ServiceError::PreconditionFailed(format!(
                 "Image {id} could not be found after upload. The image may have been deleted \
                  during the upload."
@@ -177,25 +193,62 @@ impl Glint {
     }
 
     /// Leaves a failed upload in its failure status with no blob behind (Glance `safe_kill`).
-    async fn fail_upload(&self, id: &ImageId, key: Option<&str>, status: ImageStatus) {
-        if let Some(key) = key {
-            self.discard_blob(key).await;
-        }
-        if let Err(err) = self
-            .db
-            .transition_status(id, &[ImageStatus::Saving], status, Timestamp::now())
-            .await
-        {
-            tracing::error!(image = %id, error = %err, "could not mark a failed upload");
+    /// The lease goes first, with the status, in one transaction; the blob is deleted only when
+    /// that released the lease. Otherwise the outcome belongs to someone else: a scrub took the
+    /// upload over (it deletes the blob), or a completion whose answer was lost did commit (the
+    /// blob is the image's data). If the database cannot be reached, the lease stays, stops being
+    /// renewed, and expires; the scrub then finishes the job the same way.
+    async fn fail_upload(&self, id: &ImageId, key: &str, status: ImageStatus) {
+        match self.db.end_upload(id, key, status, Timestamp::now()).await {
+            Ok(true) => self.discard_blob(key).await,
+            Ok(false) => {}
+            Err(err) => {
+                tracing::error!(image = %id, error = %err, "could not mark a failed upload");
+            }
         }
     }
 
     pub(crate) async fn discard_blob(&self, key: &str) {
-        if let Err(err) = self.store.delete(key).await {
+        if let Err(err) = self.store.purge(key).await {
             // The start-up scrub removes blobs that no image references.
             tracing::warn!(key, error = %err, "could not delete a blob");
         }
     }
+}
+
+fn shutting_down() -> ServiceError {
+    ServiceError::Unavailable("glint is shutting down; the upload was aborted".into())
+}
+
+/// `body` with its errors as text, ending in an error as soon as `abort` is cancelled (shutdown):
+/// an aborted upload must fail, never end early and be taken for complete.
+fn abortable<S, E>(
+    body: S,
+    abort: CancellationToken,
+) -> impl Stream<Item = Result<Bytes, String>> + Send
+where
+    S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+    E: Display + Send + 'static,
+{
+    futures::stream::unfold(
+        (Box::pin(body), abort, false),
+        |(mut body, abort, done)| async move {
+            if done {
+                return None;
+            }
+            tokio::select! {
+                biased;
+                () = abort.cancelled() => {
+                    Some((Err("upload aborted at shutdown".to_owned()), (body, abort, true)))
+                }
+                item = body.next() => match item {
+                    None => None,
+                    Some(Ok(chunk)) => Some((Ok(chunk), (body, abort, false))),
+                    Some(Err(err)) => Some((Err(err.to_string()), (body, abort, true))),
+                },
+            }
+        },
+    )
 }
 
 /// Glance v1 compares the declared size and checksum with what was actually received.

@@ -12,6 +12,9 @@ pub enum StoreError {
     /// The object is not there.
     #[error("object not found")]
     NotFound,
+    /// The object's length is not what the database recorded (lost or damaged data).
+    #[error("object is {found} bytes, expected {expected}")]
+    SizeMismatch { expected: u64, found: u64 },
     /// The storage back end failed; the message is for logs only.
     #[error("store error: {0}")]
     Backend(String),

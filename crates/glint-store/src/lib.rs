@@ -5,10 +5,13 @@
 
 mod backend;
 mod error;
+mod exact;
 mod hashing;
+mod inventory;
 mod settings;
 
 pub use error::StoreError;
+pub use inventory::BlobEntry;
 pub use settings::{Location, S3Settings, Secret};
 
 use bytes::Bytes;
@@ -44,6 +47,8 @@ pub type BlobStream = BoxStream<'static, Result<Bytes, StoreError>>;
 pub struct BlobStore {
     inner: Arc<dyn ObjectStore>,
     description: String,
+    /// The directory of a local store (its staging files are visible only there).
+    local_dir: Option<std::path::PathBuf>,
 }
 
 impl BlobStore {
@@ -56,9 +61,14 @@ impl BlobStore {
     /// an unreachable S3 server shows in [`BlobStore::ping`] and in requests, not at start-up.
     pub fn open(url: &str, s3: &S3Settings) -> Result<Self, StoreError> {
         let location = Location::parse(url)?;
+        let local_dir = match &location {
+            Location::Local { dir } => Some(std::path::PathBuf::from(dir)),
+            Location::S3 { .. } => None,
+        };
         Ok(Self {
             inner: backend::build(&location, s3)?,
             description: location.describe(),
+            local_dir,
         })
     }
 

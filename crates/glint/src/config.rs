@@ -20,6 +20,10 @@ pub struct Config {
     pub auth: AuthConfig,
     pub limits: LimitsConfig,
     pub policy: PolicyConfig,
+    pub scrub: ScrubConfig,
+    /// Seconds that in-flight requests may run on after SIGTERM/SIGINT (no new connections are
+    /// accepted meanwhile); uploads still running then are aborted and end as failed uploads.
+    pub shutdown_grace_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -112,6 +116,29 @@ pub struct PolicyConfig {
     pub file: Option<PathBuf>,
 }
 
+/// Upload leases and the scrub of abandoned uploads and orphan blobs (RELIABILITY.md §1).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScrubConfig {
+    /// Seconds between scrubs; one also runs at start-up.
+    pub interval_secs: u64,
+    /// Seconds an upload's lease lasts unrenewed (renewed every third of it while it runs).
+    pub lease_secs: u64,
+    /// Seconds an unreferenced blob must be old before a scrub deletes it.
+    pub orphan_min_age_secs: u64,
+}
+
+impl Default for ScrubConfig {
+    fn default() -> Self {
+        let defaults = glint_service::ScrubSettings::default();
+        Self {
+            interval_secs: defaults.interval.as_secs(),
+            lease_secs: defaults.lease.as_secs(),
+            orphan_min_age_secs: defaults.orphan_min_age.as_secs(),
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -122,6 +149,8 @@ impl Default for Config {
             auth: AuthConfig::default(),
             limits: LimitsConfig::default(),
             policy: PolicyConfig::default(),
+            scrub: ScrubConfig::default(),
+            shutdown_grace_secs: 30,
         }
     }
 }
@@ -182,8 +211,16 @@ impl Default for LimitsConfig {
 }
 
 /// The keys of [`Config`]; see [`Config::environment`].
-const TOP_LEVEL_KEYS: [&str; 7] = [
-    "bind", "data_dir", "database", "store", "auth", "limits", "policy",
+const TOP_LEVEL_KEYS: [&str; 9] = [
+    "bind",
+    "data_dir",
+    "database",
+    "store",
+    "auth",
+    "limits",
+    "policy",
+    "scrub",
+    "shutdown_grace_secs",
 ];
 
 /// Command-line overrides (highest precedence).
@@ -296,6 +333,22 @@ impl Config {
             image_size_cap: self.limits.image_size_cap,
             image_property_quota: self.limits.image_property_quota,
         }
+    }
+}
+
+impl Config {
+    /// Lease and scrub timing for the service.
+    pub fn scrub_settings(&self) -> glint_service::ScrubSettings {
+        glint_service::ScrubSettings {
+            interval: Duration::from_secs(self.scrub.interval_secs.max(1)),
+            lease: Duration::from_secs(self.scrub.lease_secs.max(1)),
+            orphan_min_age: Duration::from_secs(self.scrub.orphan_min_age_secs),
+        }
+    }
+
+    /// How long in-flight requests may run on after a shutdown signal.
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
     }
 }
 

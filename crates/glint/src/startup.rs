@@ -6,7 +6,9 @@ use glint_api::AuthSettings;
 use glint_db::Db;
 use glint_service::Glint;
 use glint_store::BlobStore;
+use std::future::IntoFuture;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// A bound, ready-to-serve glint.
@@ -14,6 +16,8 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     address: SocketAddr,
+    glint: Glint,
+    grace: Duration,
 }
 
 /// Connects to the database configured and applies migrations.
@@ -74,15 +78,22 @@ impl Application {
             auth = config.auth.mode.as_str(),
             "glint listening"
         );
-        let glint = Glint::with_policy(db, store, config.limits(), policy);
+        let glint = Glint::with_policy(db, store, config.limits(), policy)
+            .with_scrub(config.scrub_settings());
+        // Keep this process's upload leases alive, and scrub now and periodically: uploads of
+        // dead processes are reset and orphan blobs removed (RELIABILITY.md §1).
+        tokio::spawn(glint.clone().heartbeat());
+        tokio::spawn(glint.clone().scrub_periodically());
         let auth = AuthSettings {
             mode: config.auth.mode,
             allow_anonymous: config.auth.allow_anonymous,
         };
         Ok(Self {
             listener,
-            router: glint_api::app(glint, auth),
+            router: glint_api::app(glint.clone(), auth),
             address,
+            glint,
+            grace: config.shutdown_grace(),
         })
     }
 
@@ -90,11 +101,48 @@ impl Application {
         self.address
     }
 
-    /// Serves until SIGINT/SIGTERM, letting in-flight requests finish.
+    /// Serves until SIGINT/SIGTERM, then shuts down gracefully: the listener closes at once (new
+    /// connections are refused), in-flight requests run on for up to the grace period, and
+    /// uploads still running then are aborted cleanly (failure status, blob removed, lease
+    /// released) before the process exits.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        let (signalled_tx, mut signalled) = tokio::sync::watch::channel(false);
+        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = signalled_tx.send(true);
+        });
+        let mut server = std::pin::pin!(server.into_future());
+        tokio::select! {
+            result = &mut server => return Ok(result?),
+            _ = signalled.wait_for(|s| *s) => {}
+        }
+        let glint = self.glint;
+        let deadline = tokio::time::Instant::now() + self.grace;
+        let drained = tokio::time::timeout_at(deadline, async {
+            if let Err(err) = (&mut server).await {
+                tracing::warn!(error = %err, "server error while draining");
+            }
+            // An upload whose client went away still runs to its end in its own task.
+            glint.uploads_finished().await;
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!(
+                grace_secs = self.grace.as_secs(),
+                "shutdown grace over: aborting running uploads"
+            );
+            glint.abort_uploads();
+            // Each aborted upload removes its blob and resets its image; bounded, so that a
+            // hung store cannot keep the process alive (the scrub of another instance, or of
+            // the next start, finishes what is left once the lease expires).
+            if tokio::time::timeout(ABORT_BUDGET, glint.uploads_finished())
+                .await
+                .is_err()
+            {
+                tracing::error!("uploads still running after the abort; exiting anyway");
+            }
+        }
+        tracing::info!("stopped");
         Ok(())
     }
 
@@ -103,6 +151,9 @@ impl Application {
         axum::serve(self.listener, self.router).await
     }
 }
+
+/// Time the aborted uploads get to clean up after the grace period.
+const ABORT_BUDGET: Duration = Duration::from_secs(10);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -7,6 +7,7 @@ mod v2_client;
 
 mod auth;
 mod concurrency;
+mod crash;
 mod image_ids;
 mod images;
 mod images_errors;

@@ -4,5 +4,5 @@
 mod migrate_store;
 mod multi_instance;
 mod outage;
-mod process;
+pub(crate) mod process;
 mod proxy;

@@ -18,6 +18,38 @@ impl Drop for Instance {
     }
 }
 
+impl Instance {
+    /// `kill -9`: the process dies at once, mid-whatever it was doing.
+    pub fn kill_hard(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+
+    /// Sends SIGTERM (graceful shutdown) and returns at once.
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits (off the async runtime) for the process to exit; its exit status.
+    pub async fn wait_exit(&mut self) -> std::process::ExitStatus {
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// `host:port` of the listener.
+    pub fn socket_address(&self) -> String {
+        self.address.trim_start_matches("http://").to_owned()
+    }
+}
+
 /// The environment that makes `glint serve` use `config`'s back ends (everything but the
 /// address and data directory, which are flags). Secrets travel here, never on the command line.
 fn environment(config: &Config) -> Vec<(String, String)> {
@@ -34,6 +66,22 @@ fn environment(config: &Config) -> Vec<(String, String)> {
             db.acquire_timeout_secs.to_string(),
         ),
         ("GLINT_STORE__URL".to_owned(), config.store_url()),
+        (
+            "GLINT_SCRUB__INTERVAL_SECS".to_owned(),
+            config.scrub.interval_secs.to_string(),
+        ),
+        (
+            "GLINT_SCRUB__LEASE_SECS".to_owned(),
+            config.scrub.lease_secs.to_string(),
+        ),
+        (
+            "GLINT_SCRUB__ORPHAN_MIN_AGE_SECS".to_owned(),
+            config.scrub.orphan_min_age_secs.to_string(),
+        ),
+        (
+            "GLINT_SHUTDOWN_GRACE_SECS".to_owned(),
+            config.shutdown_grace_secs.to_string(),
+        ),
         (
             "GLINT_STORE__ALLOW_HTTP".to_owned(),
             store.allow_http.to_string(),
