@@ -89,7 +89,9 @@ mod tests {
     use bytes::Bytes;
 
     fn chunks(parts: &[&'static [u8]]) -> BlobStream {
-        futures::stream::iter(parts.iter().map(|p| Ok(Bytes::from_static(p)))).boxed()
+        let parts: Vec<Result<Bytes, StoreError>> =
+            parts.iter().map(|p| Ok(Bytes::from_static(p))).collect();
+        futures::stream::iter(parts).boxed()
     }
 
     async fn collect(stream: BlobStream) -> (Vec<u8>, Option<StoreError>) {

@@ -8,13 +8,16 @@ use bytes::Bytes;
 /// Puts an object that no image references, as a process killed between storing an upload
 /// and committing it would leave.
 async fn plant_orphan(app: &TestApp) -> String {
-    let key = format!("images/{}/{}", uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
-    let body = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"orphan"))]);
-    app.store()
-        .put_stream(&key, body, 1024)
-        .await
-        .expect("put orphan");
-    key
+    // With no age margin a running scrub may take the object while it is being written (it
+    // has no lease, so it is an orphan from its first byte): plant again until one lands.
+    for _ in 0..20 {
+        let key = format!("images/{}/{}", uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+        let body = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"orphan"))]);
+        if app.store().put_stream(&key, body, 1024).await.is_ok() {
+            return key;
+        }
+    }
+    panic!("could not plant an orphan");
 }
 
 #[tokio::test]
