@@ -2,33 +2,46 @@
 //! (v1-sharing §3.1): a body is present when `Content-Length > 0` or a PUT/POST is chunked, and
 //! it is parsed before any other check.
 
+use crate::AppState;
 use crate::error::ApiError;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::{Method, StatusCode, header};
 use serde_json::Value;
-
-/// Largest JSON body accepted: room for a full member list of long ids, far below anything
-/// that could hurt the server.
-pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 
 /// An optional JSON document that is an object or an array.
 #[derive(Debug, Clone)]
 pub struct JsonBody(pub Option<Value>);
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
+impl<S: Send + Sync> FromRequest<S> for JsonBody
+where
+    AppState: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         if !body_present(&request) {
             return Ok(Self(None));
         }
-        let bytes = axum::body::to_bytes(request.into_body(), JSON_BODY_LIMIT)
+        // oslo.middleware `sizelimit` (`max_request_body_size`): a declared length over the
+        // limit is refused before reading; a chunked body is cut off once it passes the limit.
+        let limit = AppState::from_ref(state)
+            .glint
+            .limits()
+            .max_request_body_size;
+        if declared_length(&request).is_some_and(|n| n > limit as u64) {
+            return Err(ApiError::explained(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("Request is too large. Larger than max_request_body_size ({limit})."),
+            ));
+        }
+        let bytes = axum::body::to_bytes(request.into_body(), limit)
             .await
-            .map_err(|_| {
-                ApiError::explained(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!("Request body is larger than {JSON_BODY_LIMIT} bytes."),
-                )
+            .map_err(|err| {
+                if over_limit(&err) {
+                    ApiError::explained(StatusCode::PAYLOAD_TOO_LARGE, "Request is too large.")
+                } else {
+                    ApiError::bad_request("The request body could not be read.")
+                }
             })?;
         if bytes.is_empty() {
             return Ok(Self(None));
@@ -56,13 +69,29 @@ impl JsonBody {
     }
 }
 
-fn body_present(request: &Request) -> bool {
-    let headers = request.headers();
-    let length = headers
+/// Whether reading the body failed because it passed the limit (not because the client left).
+fn over_limit(err: &axum::Error) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+fn declared_length(request: &Request) -> Option<u64> {
+    request
+        .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if length.is_some_and(|n| n > 0) {
+        .and_then(|v| v.trim().parse::<u64>().ok())
+}
+
+fn body_present(request: &Request) -> bool {
+    let headers = request.headers();
+    if declared_length(request).is_some_and(|n| n > 0) {
         return true;
     }
     let chunked = headers

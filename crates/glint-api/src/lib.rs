@@ -7,6 +7,7 @@ mod body;
 pub mod error;
 mod prometheus;
 mod request_id;
+mod request_limits;
 mod v1;
 mod v2;
 mod versions;
@@ -59,6 +60,10 @@ pub fn app(glint: Glint, auth: AuthSettings) -> Router {
         .merge(authenticated)
         .route_layer(middleware::from_fn(prometheus::record))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            request_limits::header_lines,
+        ))
         .with_state(state)
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("handler panicked");

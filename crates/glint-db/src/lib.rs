@@ -16,6 +16,7 @@ mod pool;
 pub use images::UploadedData;
 mod rows;
 mod sql;
+mod usage;
 
 pub use error::DbError;
 pub use locations::StoredLocation;

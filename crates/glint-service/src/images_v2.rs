@@ -319,7 +319,10 @@ impl Glint {
         let body = if size == 0 {
             futures::stream::empty().boxed()
         } else {
-            self.store.get(&key, range.clone()).await?
+            self.store
+                .get(&key, range.clone())
+                .await
+                .map_err(|err| crate::read::download_error(&image.id, err))?
         };
         Ok((Download { image, body }, range))
     }

@@ -6,10 +6,12 @@
 mod create;
 mod delete;
 mod error;
+mod idle;
 mod images_v2;
 mod lookup;
 mod members;
 mod members_v2;
+mod quota;
 mod read;
 mod update;
 mod upload;
@@ -18,6 +20,7 @@ pub use create::NewImage;
 pub use error::ServiceError;
 pub use images_v2::{ByteRange, IMAGE_TAG_QUOTA};
 pub use members::MemberChange;
+pub use quota::parse_storage_quota;
 pub use read::Download;
 pub use upload::UploadCheck;
 
@@ -26,6 +29,7 @@ use glint_core::policy::rbac::Target;
 use glint_core::policy::{Action, Api, Policy};
 use glint_db::Db;
 use glint_store::BlobStore;
+use std::time::Duration;
 
 /// Operator limits (`[limits]` in the config).
 #[derive(Debug, Clone)]
@@ -36,6 +40,17 @@ pub struct Limits {
     pub image_size_cap: u64,
     /// Custom properties per image; negative = unlimited (Glance `image_property_quota`).
     pub image_property_quota: i64,
+    /// Total bytes of one project's images; 0 = unlimited (Glance `user_storage_quota`).
+    pub user_storage_quota: u64,
+    /// Longest wait for the next piece of an upload's body (Glance `client_socket_timeout`,
+    /// a per-read socket timeout): a client that sends nothing for this long is cut off, however
+    /// long the upload has run in total.
+    pub client_socket_timeout: Duration,
+    /// Largest body of a request that is not image data (oslo.middleware `sizelimit`
+    /// `max_request_body_size`).
+    pub max_request_body_size: usize,
+    /// Longest request header line, name and value (eventlet's `max_header_line`).
+    pub max_header_line: usize,
 }
 
 impl Default for Limits {
@@ -44,6 +59,10 @@ impl Default for Limits {
             image_member_quota: 128,
             image_size_cap: 1 << 40,
             image_property_quota: 128,
+            user_storage_quota: 0,
+            client_socket_timeout: Duration::from_secs(900),
+            max_request_body_size: 114_688,
+            max_header_line: 16_384,
         }
     }
 }
@@ -55,6 +74,9 @@ pub struct Glint {
     store: BlobStore,
     policy: Policy,
     limits: Limits,
+    /// Serialises the storage-quota re-check and the commit of completed uploads in this
+    /// process, so that uploads racing within one instance never end over the quota together.
+    quota_commit: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Glint {
@@ -70,6 +92,7 @@ impl Glint {
             store,
             policy,
             limits,
+            quota_commit: Default::default(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Building and running the server: connect, migrate, bind, serve until a shutdown signal.
 
 use crate::config::{Config, redact_url};
+use crate::server::{self, HttpLimits};
 use anyhow::Context;
 use glint_api::AuthSettings;
 use glint_db::Db;
@@ -14,6 +15,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     address: SocketAddr,
+    http: HttpLimits,
 }
 
 /// Connects to the database configured and applies migrations.
@@ -83,6 +85,7 @@ impl Application {
             listener,
             router: glint_api::app(glint, auth),
             address,
+            http: config.http_limits(),
         })
     }
 
@@ -92,15 +95,19 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, letting in-flight requests finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        server::serve(self.listener, self.router, self.http, shutdown_signal()).await?;
         Ok(())
     }
 
     /// Serves until the process ends (tests).
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).await
+        server::serve(
+            self.listener,
+            self.router,
+            self.http,
+            std::future::pending(),
+        )
+        .await
     }
 }
 

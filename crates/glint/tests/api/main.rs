@@ -12,6 +12,7 @@ mod images;
 mod images_errors;
 mod inventory_v1;
 mod inventory_v2;
+mod limits;
 mod members;
 mod members_errors;
 mod policy_file;
