@@ -335,6 +335,7 @@ impl Config {
         crate::server::HttpLimits {
             header_read_timeout: Duration::from_secs(self.limits.header_read_timeout_secs),
             max_headers: self.limits.max_headers,
+            max_header_line: self.limits.max_header_line,
         }
     }
 }

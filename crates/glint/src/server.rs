@@ -6,7 +6,8 @@
 //! - `header_read_timeout`: the whole request head (and the wait for the next request on a
 //!   kept-alive connection) must arrive within `limits.header_read_timeout_secs`, else the
 //!   connection is closed;
-//! - `max_headers`: more headers than `limits.max_headers` → 431 (eventlet: 100);
+//! - `max_headers`: more headers than `limits.max_headers` → 431 (eventlet: 100), and a head
+//!   no larger than `max_headers` × `max_header_line` (eventlet's own bound) → else 431;
 //! - no whole-request timeout: image data may take hours; a silent upload body is cut by the
 //!   per-read idle timeout of `glint-service` (`client_socket_timeout`), which counts only
 //!   the time glint waits for the client.
@@ -27,6 +28,8 @@ use tower::ServiceExt;
 pub struct HttpLimits {
     pub header_read_timeout: Duration,
     pub max_headers: usize,
+    /// Longest header line; with `max_headers` it bounds the whole head.
+    pub max_header_line: usize,
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets the requests in flight
@@ -41,7 +44,10 @@ pub async fn serve(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
-        .max_headers(limits.max_headers);
+        .max_headers(limits.max_headers)
+        // hyper's read buffer alone let a 480 KB head through in a test; bound the head by
+        // what eventlet allows at most (every header line at its longest).
+        .max_header_size(limits.max_headers.saturating_mul(limits.max_header_line));
     // Every connection task holds a receiver; `closed()` tells when all of them have ended.
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
