@@ -82,10 +82,32 @@ pub(crate) async fn exchange(app: &TestApp, head: String, body: Vec<u8>, chunk: 
         std::future::pending::<()>().await;
         Ok::<_, std::io::Error>(writer)
     });
-    let mut received = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(120), reader.read_to_end(&mut received))
+    let received = tokio::time::timeout(Duration::from_secs(120), read_one(&mut reader))
         .await
         .expect("the server answers or closes within two minutes");
     sender.abort();
     parse(&received).expect("an HTTP answer")
+}
+
+/// Reads until one whole answer (head and `Content-Length` bytes of body) or EOF: a connection
+/// kept alive after the answer is not waited out.
+async fn read_one(reader: &mut (impl tokio::io::AsyncRead + Unpin)) -> Vec<u8> {
+    let mut received = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&received[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if length.is_some_and(|n| received.len() >= end + 4 + n) {
+                return received;
+            }
+        }
+        match reader.read(&mut buf).await {
+            Ok(0) | Err(_) => return received,
+            Ok(n) => received.extend_from_slice(&buf[..n]),
+        }
+    }
 }
