@@ -128,7 +128,9 @@ pub enum ServiceError {
     )]
     StorageQuotaFull { size: Option<u64>, remaining: u64 },
     /// The image store has no room left (413, glance_store `StorageFull`).
-    #[error("Image storage media is full: There is not enough disk space on the image storage media.")]
+    #[error(
+        "Image storage media is full: There is not enough disk space on the image storage media."
+    )]
     StorageFull,
     /// The image store refuses writes (503, glance_store `StorageWriteDenied`).
     #[error(

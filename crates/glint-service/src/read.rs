@@ -86,8 +86,6 @@ pub(crate) fn download_error(id: &ImageId, err: StoreError) -> ServiceError {
             tracing::error!(image = %id, "the data of an active image is missing from the store");
             ServiceError::NotFound(format!("Image data for image {id} not found in the store."))
         }
-        other => {
-            ServiceError::Unavailable(format!("reading the data of image {id}: {other}"))
-        }
+        other => ServiceError::Unavailable(format!("reading the data of image {id}: {other}")),
     }
 }

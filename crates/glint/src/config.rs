@@ -320,10 +320,8 @@ impl Config {
             image_size_cap: self.limits.image_size_cap,
             image_property_quota: self.limits.image_property_quota,
             // Checked by `load`; a configuration built in code with a bad value gets no quota.
-            user_storage_quota: glint_service::parse_storage_quota(
-                &self.limits.user_storage_quota,
-            )
-            .unwrap_or(0),
+            user_storage_quota: glint_service::parse_storage_quota(&self.limits.user_storage_quota)
+                .unwrap_or(0),
             client_socket_timeout: Duration::from_secs(self.limits.client_socket_timeout_secs),
             max_request_body_size: self.limits.max_request_body_size,
             max_header_line: self.limits.max_header_line,

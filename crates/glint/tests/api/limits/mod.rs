@@ -46,12 +46,9 @@ pub(crate) async fn connect(app: &TestApp) -> TcpStream {
 /// a broken server from hanging the suite; it is not what any test measures).
 pub(crate) async fn read_answer(socket: &mut TcpStream) -> Option<Raw> {
     let mut received = Vec::new();
-    let read = tokio::time::timeout(
-        Duration::from_secs(120),
-        socket.read_to_end(&mut received),
-    )
-    .await
-    .expect("the server answers or closes within two minutes");
+    let read = tokio::time::timeout(Duration::from_secs(120), socket.read_to_end(&mut received))
+        .await
+        .expect("the server answers or closes within two minutes");
     // A reset after the answer was sent still leaves the answer in `received`.
     let _ = read;
     parse(&received)

@@ -77,7 +77,9 @@ async fn v1_uploads_past_the_quota_are_refused_and_killed() {
     assert!(!first.is_empty());
     for id in first {
         assert_eq!(
-            send(owner.delete(&format!("/v1/images/{id}"))).await.status(),
+            send(owner.delete(&format!("/v1/images/{id}")))
+                .await
+                .status(),
             StatusCode::OK
         );
     }
@@ -89,7 +91,10 @@ async fn v2_uploads_past_the_quota_are_refused_and_killed() {
     let app = spawn_app_with(quota_app("1000")).await;
     let owner = app.tenant(OWNER);
     let first = owner.v2_create_id("first", "private").await;
-    assert_eq!(owner.v2_upload(&first, &pattern(600)).await, StatusCode::NO_CONTENT);
+    assert_eq!(
+        owner.v2_upload(&first, &pattern(600)).await,
+        StatusCode::NO_CONTENT
+    );
     // Content-Length is the declared size.
     let declared = owner.v2_create_id("declared", "private").await;
     expect_v2_error(
@@ -147,7 +152,10 @@ async fn concurrent_uploads_never_exceed_the_quota_together() {
             let barrier = barrier.clone();
             async move {
                 match step {
-                    0 => Some((Ok::<_, std::io::Error>(bytes::Bytes::from(pattern(SIZE / 2))), 1)),
+                    0 => Some((
+                        Ok::<_, std::io::Error>(bytes::Bytes::from(pattern(SIZE / 2))),
+                        1,
+                    )),
                     1 => {
                         barrier.wait().await;
                         Some((Ok(bytes::Bytes::from(pattern(SIZE / 2))), 2))
@@ -168,7 +176,10 @@ async fn concurrent_uploads_never_exceed_the_quota_together() {
     for task in tasks {
         statuses.push(task.await.expect("task").expect("response").status());
     }
-    let accepted = statuses.iter().filter(|s| **s == StatusCode::NO_CONTENT).count();
+    let accepted = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::NO_CONTENT)
+        .count();
     let refused = statuses
         .iter()
         .filter(|s| **s == StatusCode::PAYLOAD_TOO_LARGE)

@@ -124,7 +124,10 @@ async fn more_than_100_headers_are_431_and_the_server_stays_up() {
     let app = spawn_app().await;
     // 101 headers in all (eventlet / http.client: at most 100).
     let mut socket = connect(&app).await;
-    let mut head = format!("GET /v2/images HTTP/1.1\r\nHost: glint\r\n{}", owner_headers());
+    let mut head = format!(
+        "GET /v2/images HTTP/1.1\r\nHost: glint\r\n{}",
+        owner_headers()
+    );
     for i in 0..97 {
         head.push_str(&format!("x-filler-{i}: 1\r\n"));
     }

@@ -58,7 +58,11 @@ async fn v1_chunked_and_lying_uploads_stop_at_the_cap_and_kill_the_image() {
     for id in [&posted, &put, &lying] {
         assert_eq!(status_of(&app, id).await, "killed", "{id}");
     }
-    assert!(blob_files(&app).await.is_empty(), "{:?}", blob_files(&app).await);
+    assert!(
+        blob_files(&app).await.is_empty(),
+        "{:?}",
+        blob_files(&app).await
+    );
 }
 
 #[tokio::test]
@@ -116,9 +120,9 @@ async fn a_raw_chunked_body_past_the_cap_gets_413_while_it_is_still_sending() {
     let answer = exchange(&app, head, body, 1024).await;
     assert_eq!(answer.status, 413, "{answer:?}");
     assert!(
-        answer
-            .body
-            .contains(&format!("Denying attempt to upload image larger than {CAP} bytes.")),
+        answer.body.contains(&format!(
+            "Denying attempt to upload image larger than {CAP} bytes."
+        )),
         "{answer:?}"
     );
     assert_eq!(status_of(&app, &id).await, "killed");

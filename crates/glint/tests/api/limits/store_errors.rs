@@ -43,7 +43,10 @@ impl Tmpfs {
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
     }
 }
 
@@ -106,7 +109,10 @@ async fn a_full_disk_answers_413_and_kills_the_image_in_v1_and_v2() {
     let v2 = owner.v2_create_id("v2", "private").await;
     let answer = raw_upload(&app, &format!("PUT /v2/images/{v2}/file"), "").await;
     assert_eq!(answer.status, 413, "{answer:?}");
-    assert!(answer.body.contains("Image storage media is full"), "{answer:?}");
+    assert!(
+        answer.body.contains("Image storage media is full"),
+        "{answer:?}"
+    );
     for id in [&v1, &v2] {
         assert_eq!(status_of(&app, id).await, "killed", "{id}");
     }
@@ -114,7 +120,10 @@ async fn a_full_disk_answers_413_and_kills_the_image_in_v1_and_v2() {
     assert_eq!(files_under(&disk.path()), Vec::<PathBuf>::new());
     // The disk is usable again for what fits.
     let small = owner.v2_create_id("small", "private").await;
-    assert_eq!(owner.v2_upload(&small, &pattern(1024)).await, StatusCode::NO_CONTENT);
+    assert_eq!(
+        owner.v2_upload(&small, &pattern(1024)).await,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(status_of(&app, &small).await, "active");
     drop(app);
 }
@@ -177,7 +186,12 @@ async fn data_missing_from_the_store_is_a_clean_404_on_download() {
     let dir = PathBuf::from(app.config.store_url().trim_start_matches("file://"));
     std::fs::remove_file(dir.join(&blobs[0])).expect("remove the blob");
     expect_error(
-        send(owner.get(&format!("/v1/images/{id}")).header("accept", "text/plain")).await,
+        send(
+            owner
+                .get(&format!("/v1/images/{id}"))
+                .header("accept", "text/plain"),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         &format!("Image data for image {id} not found in the store."),
     )

@@ -41,7 +41,12 @@ async fn a_client_that_stops_sending_is_cut_off_and_its_upload_fails_cleanly() {
     )
     .await;
     assert_eq!(answer.status, 408, "{answer:?}");
-    assert!(answer.body.contains("The client sent no data for 1 seconds."), "{answer:?}");
+    assert!(
+        answer
+            .body
+            .contains("The client sent no data for 1 seconds."),
+        "{answer:?}"
+    );
     // v1: a failed upload kills the image (Glance `safe_kill`).
     assert_eq!(status_of(&app, &v1).await, "killed");
     let v2 = owner.v2_create_id("v2", "private").await;
@@ -49,9 +54,16 @@ async fn a_client_that_stops_sending_is_cut_off_and_its_upload_fails_cleanly() {
     assert_eq!(answer.status, 408, "{answer:?}");
     // v2: the client's failure puts the image back to `queued` for a retry (Glance `_restore`).
     assert_eq!(status_of(&app, &v2).await, "queued");
-    assert!(blob_files(&app).await.is_empty(), "{:?}", blob_files(&app).await);
+    assert!(
+        blob_files(&app).await.is_empty(),
+        "{:?}",
+        blob_files(&app).await
+    );
     // The image takes a complete upload afterwards.
-    assert_eq!(owner.v2_upload(&v2, b"complete").await, StatusCode::NO_CONTENT);
+    assert_eq!(
+        owner.v2_upload(&v2, b"complete").await,
+        StatusCode::NO_CONTENT
+    );
 }
 
 #[tokio::test]
@@ -79,7 +91,10 @@ async fn a_client_that_trickles_its_request_head_is_disconnected() {
             }
             Ok(Ok(_)) => {
                 let answer = read_answer(&mut socket).await;
-                assert!(answer.as_ref().is_none_or(|a| a.status >= 400), "{answer:?}");
+                assert!(
+                    answer.as_ref().is_none_or(|a| a.status >= 400),
+                    "{answer:?}"
+                );
                 closed = true;
                 break;
             }
@@ -109,7 +124,10 @@ async fn a_slow_but_steady_one_minute_upload_succeeds() {
             return None;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
-        Some((Ok::<_, std::io::Error>(bytes::Bytes::from(pattern(1024))), i + 1))
+        Some((
+            Ok::<_, std::io::Error>(bytes::Bytes::from(pattern(1024))),
+            i + 1,
+        ))
     });
     let started = std::time::Instant::now();
     let response = send(
@@ -123,8 +141,11 @@ async fn a_slow_but_steady_one_minute_upload_succeeds() {
     // It did last the minute (a precondition of the test, not a performance figure).
     assert!(started.elapsed() >= Duration::from_secs(60));
     assert_eq!(status_of(&app, &id).await, "active");
-    let image: serde_json::Value =
-        send(owner.get(&format!("/v2/images/{id}"))).await.json().await.expect("json");
+    let image: serde_json::Value = send(owner.get(&format!("/v2/images/{id}")))
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(image["size"], 240 * 1024);
     assert_eq!(
         image["checksum"],
