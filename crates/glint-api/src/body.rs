@@ -43,18 +43,24 @@ where
                     ApiError::bad_request("The request body could not be read.")
                 }
             })?;
-        if bytes.is_empty() {
-            return Ok(Self(None));
-        }
-        let value: Value = serde_json::from_slice(&bytes)
-            .map_err(|_| ApiError::bad_request("Malformed JSON in request body."))?;
-        if !(value.is_object() || value.is_array()) {
-            return Err(ApiError::bad_request(
-                "Unexpected body type. Expected list/dict.",
-            ));
-        }
-        Ok(Self(Some(value)))
+        decode(&bytes).map(Self)
     }
+}
+
+/// The bytes of a present body → `None` when empty, else a JSON object or array (400 for
+/// anything else, as Glance's `JSONRequestDeserializer`).
+pub(crate) fn decode(bytes: &[u8]) -> Result<Option<Value>, ApiError> {
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|_| ApiError::bad_request("Malformed JSON in request body."))?;
+    if !(value.is_object() || value.is_array()) {
+        return Err(ApiError::bad_request(
+            "Unexpected body type. Expected list/dict.",
+        ));
+    }
+    Ok(Some(value))
 }
 
 impl JsonBody {

@@ -5,6 +5,8 @@
 pub mod auth;
 mod body;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod prometheus;
 mod request_id;
 mod request_limits;

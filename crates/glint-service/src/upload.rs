@@ -88,7 +88,7 @@ impl Glint {
         S: Stream<Item = Result<Bytes, E>> + Send,
         E: Display + Send,
     {
-        let key = format!("images/{id}/{}", ImageId::generate());
+        let key = glint_store::image_blob_key(id.as_str(), ImageId::generate().as_str());
         let cap = self.limits.image_size_cap;
         // The quota of the image's project, checked before any byte is stored (Glance
         // `check_quota` with the declared size), then enforced while the data streams in.

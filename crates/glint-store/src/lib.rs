@@ -6,9 +6,11 @@
 mod backend;
 mod error;
 mod hashing;
+mod keys;
 mod settings;
 
 pub use error::StoreError;
+pub use keys::{IMAGES_PREFIX, image_blob_key, key_segment};
 pub use settings::{Location, S3Settings, Secret};
 
 use bytes::Bytes;

@@ -7,6 +7,7 @@ mod v2_client;
 
 mod auth;
 mod concurrency;
+mod hostile_input;
 mod image_ids;
 mod images;
 mod images_errors;
@@ -15,6 +16,7 @@ mod inventory_v2;
 mod limits;
 mod members;
 mod members_errors;
+mod openapi;
 mod policy_file;
 mod scale_out;
 mod shared_images;
