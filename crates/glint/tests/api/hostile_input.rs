@@ -128,11 +128,12 @@ async fn path_ids_cannot_reach_outside_the_store() {
         before[0].starts_with(&format!("images/{id}/")),
         "{before:?}"
     );
+    // Bare `..` and `%2E%2E` segments are resolved by the client's URL parser before sending
+    // (WHATWG URL), so only encoded traversals reach the server.
     let hostile = [
-        "..",
         "..%2F..%2Fetc%2Fpasswd",
-        "%2E%2E",
         "%2e%2e%2f",
+        "..%5C..%5C",
         &format!("{id}%2F..%2F.."),
         &format!("..%2F{id}"),
         "%C0%AE%C0%AE",
@@ -200,7 +201,8 @@ async fn multibyte_timestamps_are_refused_not_crashed() {
     expect_v2_error(
         send(caller.get("/v2/images?created_at=2020-01-01T00%3A00%3A00%C3%A900")).await,
         StatusCode::BAD_REQUEST,
-        "Use ISO 8601 DateTime notation.",
+        // Not a timestamp, so Glance reads `2020-01-01T00` as the operator.
+        "Unable to filter on a unknown operator.",
     )
     .await;
     let value = reqwest::header::HeaderValue::from_bytes("2020-01-01T00:00:00\u{e9}00".as_bytes())

@@ -124,11 +124,15 @@ async fn every_described_path_is_routed() {
             })
             .collect::<Vec<_>>()
             .join("/");
-        let response = send(admin.request(Method::TRACE, &concrete)).await;
+        // `/v2/info/usage` takes every method and answers 404 to all but GET, as Glance.
+        let mut status = send(admin.request(Method::TRACE, &concrete)).await.status();
+        if status == StatusCode::NOT_FOUND {
+            status = send(admin.get(&concrete)).await.status();
+        }
         assert_ne!(
-            response.status(),
+            status,
             StatusCode::NOT_FOUND,
-            "TRACE {concrete} (described as {path}) is not routed"
+            "{concrete} (described as {path}) is not routed"
         );
     }
 }
