@@ -44,7 +44,9 @@ RUST_LOG="${RUST_LOG:-info}" "$GLINT_BIN" serve --bind 127.0.0.1:0 --data-dir "$
 pid=$!
 address=""
 for _ in $(seq 1 300); do
-  address="$(grep -o 'address=[0-9.]*:[0-9]*' "$work/glint.log" | head -1 | cut -d= -f2 || true)"
+  # The log may be coloured: strip ANSI escapes before reading `address=…`.
+  address="$(sed 's/\x1b\[[0-9;]*m//g' "$work/glint.log" | grep -o 'address=[0-9.]*:[0-9]*' \
+    | head -1 | cut -d= -f2 || true)"
   [[ -n "$address" ]] && break
   if ! kill -0 "$pid" 2>/dev/null; then
     echo "schemathesis: glint exited at start-up:" >&2
