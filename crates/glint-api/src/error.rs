@@ -194,6 +194,19 @@ impl From<ServiceError> for ApiError {
                 m,
             ),
             ServiceError::TooLarge(m) => Self::explained(S::PAYLOAD_TOO_LARGE, m),
+            // Glance v1 `upload_utils`: ImageSizeLimitExceeded / StorageQuotaFull / StorageFull
+            // → 413, StorageWriteDenied → 503, each with its message (v2: `v2::errors`).
+            ServiceError::ImageTooLarge { .. } | ServiceError::StorageFull => {
+                Self::explained(S::PAYLOAD_TOO_LARGE, message)
+            }
+            ServiceError::StorageQuotaFull { .. } => Self::explained(
+                S::PAYLOAD_TOO_LARGE,
+                format!("Denying attempt to upload image because it exceeds the quota: {message}"),
+            ),
+            ServiceError::StorageWriteDenied => Self::explained(S::SERVICE_UNAVAILABLE, message),
+            // Glance's eventlet server drops the socket after `client_socket_timeout`; glint
+            // answers WebOb's 408 before closing, so the client learns why.
+            ServiceError::ClientTimeout { .. } => Self::explained(S::REQUEST_TIMEOUT, message),
             ServiceError::PreconditionFailed(m) => Self::explained(S::PRECONDITION_FAILED, m),
             ServiceError::Unavailable(cause) => {
                 tracing::error!(%cause, "back end unavailable");
@@ -313,6 +326,7 @@ fn default_explanation(status: StatusCode) -> String {
         401 => "This server could not verify that you are authorized to access the document you requested. Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required.",
         403 => "Access was denied to this resource.",
         404 => "The resource could not be found.",
+        408 => "The server has waited too long for the request to be sent by the client.",
         409 => "There was a conflict when trying to complete your request.",
         412 => "Request precondition failed.",
         413 => "The body of your request was too large for this server.",

@@ -5,8 +5,11 @@
 pub mod auth;
 mod body;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod prometheus;
 mod request_id;
+mod request_limits;
 mod v1;
 mod v2;
 mod versions;
@@ -59,6 +62,10 @@ pub fn app(glint: Glint, auth: AuthSettings) -> Router {
         .merge(authenticated)
         .route_layer(middleware::from_fn(prometheus::record))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            request_limits::header_lines,
+        ))
         .with_state(state)
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("handler panicked");

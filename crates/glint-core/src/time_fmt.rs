@@ -81,16 +81,17 @@ fn split_offset(raw: &str) -> Option<(&str, UtcOffset)> {
     if let Some(body) = raw.strip_suffix('Z').or_else(|| raw.strip_suffix('z')) {
         return Some((body, UtcOffset::UTC));
     }
-    // A trailing ±hh:mm or ±hhmm after the time part.
-    if raw.len() > 16 {
-        let (body, tail) = raw.split_at(raw.len() - 6);
-        if let Some(sign) = tail.chars().next().filter(|c| *c == '+' || *c == '-') {
-            let hours: i8 = tail.get(1..3)?.parse().ok()?;
-            let minutes: i8 = tail.get(4..6)?.parse().ok()?;
-            let factor = if sign == '-' { -1 } else { 1 };
-            let offset = UtcOffset::from_hms(factor * hours, factor * minutes, 0).ok()?;
-            return Some((body, offset));
-        }
+    // A trailing ±hh:mm after the time part. The split is checked: six bytes from the end can
+    // fall inside a multi-byte character (a panic, hence a 500, found by fuzz/list_query).
+    if raw.len() > 16
+        && let Some((body, tail)) = raw.split_at_checked(raw.len() - 6)
+        && let Some(sign) = tail.chars().next().filter(|c| *c == '+' || *c == '-')
+    {
+        let hours: i8 = tail.get(1..3)?.parse().ok()?;
+        let minutes: i8 = tail.get(4..6)?.parse().ok()?;
+        let factor = if sign == '-' { -1 } else { 1 };
+        let offset = UtcOffset::from_hms(factor * hours, factor * minutes, 0).ok()?;
+        return Some((body, offset));
     }
     Some((raw, UtcOffset::UTC))
 }
@@ -122,7 +123,16 @@ mod tests {
             Timestamp::parse_iso8601("2026-11-28T16:58:28+01:00").map(|t| t.to_v2()),
             Some("2026-11-28T15:58:28Z".into())
         );
-        for raw in ["", "yesterday", "2026-13-01", "12345"] {
+        for raw in [
+            "",
+            "yesterday",
+            "2026-13-01",
+            "12345",
+            // Multi-byte characters where the offset would start (fuzz/list_query).
+            "2020-01-01T00:0\u{fffd}\u{fffd}",
+            "2020-01-01T00:00:00\u{e9}00",
+            "\u{1F4A3}\u{1F4A3}\u{1F4A3}\u{1F4A3}\u{1F4A3}",
+        ] {
             assert!(Timestamp::parse_iso8601(raw).is_none(), "{raw}");
         }
     }

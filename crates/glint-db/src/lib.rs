@@ -10,6 +10,8 @@
 mod error;
 mod images;
 mod list;
+#[cfg(test)]
+mod list_tests;
 mod locations;
 mod members;
 mod pool;
@@ -17,8 +19,11 @@ pub use images::UploadedData;
 mod rows;
 mod sql;
 mod uploads;
+mod usage;
 
 pub use error::DbError;
+#[doc(hidden)]
+pub use list::list_sql_shape;
 pub use locations::StoredLocation;
 pub use members::MembershipTx;
 pub use pool::{Db, DbOptions};

@@ -53,37 +53,7 @@ impl Db {
         query: &ImageListQuery,
         marker: Option<&Image>,
     ) -> Result<Vec<Image>, DbError> {
-        let mut b = SqlBuilder::new(&format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE "));
-        push_scope(&mut b, &query.scope);
-        match query.deleted {
-            DeletedFilter::Exclude => {
-                b.push(" AND i.deleted = 0");
-            }
-            DeletedFilter::Include => {}
-            DeletedFilter::Only => {
-                b.push(" AND i.deleted = 1");
-            }
-        }
-        if query.hide_killed {
-            b.push(" AND i.status <> 'killed'");
-        }
-        push_filters(&mut b, &query.filters);
-        let sort = query.full_sort();
-        if let Some(marker) = marker {
-            push_keyset(&mut b, &sort, marker);
-        }
-        b.push(" ORDER BY ");
-        for (n, (key, dir)) in sort.iter().enumerate() {
-            if n > 0 {
-                b.push(", ");
-            }
-            b.push(sort_expr(*key)).push(match dir {
-                SortDir::Asc => " ASC",
-                SortDir::Desc => " DESC",
-            });
-        }
-        b.push(" LIMIT ")
-            .push_bind(Bind::Int(i64::from(query.limit)));
+        let b = list_sql(query, marker);
         let rows = b.query()?.fetch_all(&self.pool).await?;
         let mut images = rows
             .iter()
@@ -98,6 +68,50 @@ impl Db {
         }
         Ok(images)
     }
+}
+
+/// The SQL text of an image list without a marker, for tests and fuzzing: it depends only on the
+/// shape of the query (which filters, which sort keys), never on request-supplied values, which
+/// are bound as parameters (RELIABILITY.md §6).
+#[doc(hidden)]
+pub fn list_sql_shape(query: &ImageListQuery) -> String {
+    list_sql(query, None).sql().to_owned()
+}
+
+/// The list query's SQL and bound values.
+fn list_sql(query: &ImageListQuery, marker: Option<&Image>) -> SqlBuilder {
+    let mut b = SqlBuilder::new(&format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE "));
+    push_scope(&mut b, &query.scope);
+    match query.deleted {
+        DeletedFilter::Exclude => {
+            b.push(" AND i.deleted = 0");
+        }
+        DeletedFilter::Include => {}
+        DeletedFilter::Only => {
+            b.push(" AND i.deleted = 1");
+        }
+    }
+    if query.hide_killed {
+        b.push(" AND i.status <> 'killed'");
+    }
+    push_filters(&mut b, &query.filters);
+    let sort = query.full_sort();
+    if let Some(marker) = marker {
+        push_keyset(&mut b, &sort, marker);
+    }
+    b.push(" ORDER BY ");
+    for (n, (key, dir)) in sort.iter().enumerate() {
+        if n > 0 {
+            b.push(", ");
+        }
+        b.push(sort_expr(*key)).push(match dir {
+            SortDir::Asc => " ASC",
+            SortDir::Desc => " DESC",
+        });
+    }
+    b.push(" LIMIT ")
+        .push_bind(Bind::Int(i64::from(query.limit)));
+    b
 }
 
 fn push_scope(b: &mut SqlBuilder, scope: &ListScope) {

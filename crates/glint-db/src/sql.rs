@@ -53,7 +53,6 @@ impl SqlBuilder {
         self
     }
 
-    #[cfg(test)]
     pub(crate) fn sql(&self) -> &str {
         &self.sql
     }

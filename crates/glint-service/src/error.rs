@@ -114,9 +114,33 @@ pub enum ServiceError {
     /// Conflicting state (409), e.g. an existing id or an upload to a non-queued image.
     #[error("{0}")]
     Conflict(String),
-    /// Too large (413): image data over a cap, too many properties.
+    /// Too large (413): too many properties, or another limit with Glance's message.
     #[error("{0}")]
     TooLarge(String),
+    /// Image data over `image_size_cap` (413); v1 and v2 word it differently.
+    #[error("Denying attempt to upload image larger than {cap} bytes.")]
+    ImageTooLarge { cap: u64 },
+    /// Image data past the project's storage quota (413; glance `StorageQuotaFull`, whose
+    /// message v1 and v2 prefix differently). `size` is the size known when it was refused.
+    #[error(
+        "The size of the data {} will exceed the limit. {remaining} bytes remaining.",
+        .size.map_or_else(|| "None".to_owned(), |s| s.to_string())
+    )]
+    StorageQuotaFull { size: Option<u64>, remaining: u64 },
+    /// The image store has no room left (413, glance_store `StorageFull`).
+    #[error(
+        "Image storage media is full: There is not enough disk space on the image storage media."
+    )]
+    StorageFull,
+    /// The image store refuses writes (503, glance_store `StorageWriteDenied`).
+    #[error(
+        "Insufficient permissions on image storage media: Permission to write image storage \
+         media denied."
+    )]
+    StorageWriteDenied,
+    /// The client sent nothing for `client_socket_timeout` in the middle of its data (408).
+    #[error("The client sent no data for {secs} seconds.")]
+    ClientTimeout { secs: u64 },
     /// The image changed under the request (412), e.g. deleted during its upload.
     #[error("{0}")]
     PreconditionFailed(String),
@@ -159,6 +183,14 @@ impl From<StoreError> for ServiceError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Backend(m) => ServiceError::Unavailable(m),
+            StoreError::Full(cause) => {
+                tracing::error!(%cause, "image store full");
+                ServiceError::StorageFull
+            }
+            StoreError::WriteDenied(cause) => {
+                tracing::error!(%cause, "image store refuses writes");
+                ServiceError::StorageWriteDenied
+            }
             other => ServiceError::Internal(other.to_string()),
         }
     }

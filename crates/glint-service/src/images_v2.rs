@@ -320,7 +320,10 @@ impl Glint {
             futures::stream::empty().boxed()
         } else {
             // Exactly the bytes announced, or an error (crash safety: never a short body).
-            self.store.get_exact(&key, size, range.clone()).await?
+            self.store
+                .get_exact(&key, size, range.clone())
+                .await
+                .map_err(|err| crate::read::download_error(&image.id, err))?
         };
         Ok((Download { image, body }, range))
     }

@@ -6,11 +6,13 @@
 mod create;
 mod delete;
 mod error;
+mod idle;
 mod images_v2;
 mod leases;
 mod lookup;
 mod members;
 mod members_v2;
+mod quota;
 mod read;
 mod scrub;
 mod update;
@@ -21,6 +23,7 @@ pub use error::ServiceError;
 pub use images_v2::{ByteRange, IMAGE_TAG_QUOTA};
 pub use leases::ScrubSettings;
 pub use members::MemberChange;
+pub use quota::parse_storage_quota;
 pub use read::Download;
 pub use scrub::ScrubReport;
 pub use upload::UploadCheck;
@@ -31,6 +34,7 @@ use glint_core::policy::{Action, Api, Policy};
 use glint_db::Db;
 use glint_store::BlobStore;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Operator limits (`[limits]` in the config).
 #[derive(Debug, Clone)]
@@ -41,6 +45,17 @@ pub struct Limits {
     pub image_size_cap: u64,
     /// Custom properties per image; negative = unlimited (Glance `image_property_quota`).
     pub image_property_quota: i64,
+    /// Total bytes of one project's images; 0 = unlimited (Glance `user_storage_quota`).
+    pub user_storage_quota: u64,
+    /// Longest wait for the next piece of an upload's body (Glance `client_socket_timeout`,
+    /// a per-read socket timeout): a client that sends nothing for this long is cut off, however
+    /// long the upload has run in total.
+    pub client_socket_timeout: Duration,
+    /// Largest body of a request that is not image data (oslo.middleware `sizelimit`
+    /// `max_request_body_size`).
+    pub max_request_body_size: usize,
+    /// Longest request header line, name and value (eventlet's `max_header_line`).
+    pub max_header_line: usize,
 }
 
 impl Default for Limits {
@@ -49,6 +64,10 @@ impl Default for Limits {
             image_member_quota: 128,
             image_size_cap: 1 << 40,
             image_property_quota: 128,
+            user_storage_quota: 0,
+            client_socket_timeout: Duration::from_secs(900),
+            max_request_body_size: 114_688,
+            max_header_line: 16_384,
         }
     }
 }
@@ -62,6 +81,9 @@ pub struct Glint {
     limits: Limits,
     scrub: ScrubSettings,
     uploads: Arc<leases::Uploads>,
+    /// Serialises the storage-quota re-check and the commit of completed uploads in this
+    /// process, so that uploads racing within one instance never end over the quota together.
+    quota_commit: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Glint {
@@ -79,6 +101,7 @@ impl Glint {
             limits,
             scrub: ScrubSettings::default(),
             uploads: leases::Uploads::new(),
+            quota_commit: Default::default(),
         }
     }
 

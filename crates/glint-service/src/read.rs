@@ -4,8 +4,8 @@ use crate::{Glint, ServiceError};
 use futures::StreamExt;
 use glint_core::list::ImageListQuery;
 use glint_core::policy::Action;
-use glint_core::{Image, ImageStatus, RequestContext};
-use glint_store::BlobStream;
+use glint_core::{Image, ImageId, ImageStatus, RequestContext};
+use glint_store::{BlobStream, StoreError};
 use std::ops::Range;
 
 /// An image and a stream of (part of) its bytes.
@@ -50,7 +50,10 @@ impl Glint {
             // Exactly `size` bytes or an error: never a short body under a full Content-Length.
             (Some(key), Some(size)) if size > 0 => {
                 let size = u64::try_from(size).unwrap_or(0);
-                self.store.get_exact(key, size, range).await?
+                self.store
+                    .get_exact(key, size, range)
+                    .await
+                    .map_err(|err| download_error(&image.id, err))?
             }
             _ => futures::stream::empty().boxed(),
         };
@@ -75,5 +78,17 @@ impl Glint {
             None => None,
         };
         Ok(self.db.list_images(query, marker.as_ref()).await?)
+    }
+}
+
+/// A store that fails a download is a clean error, never a 500: data missing from the store is
+/// 404 (Glance maps glance_store `NotFound` to `HTTPNotFound`), anything else 503.
+pub(crate) fn download_error(id: &ImageId, err: StoreError) -> ServiceError {
+    match err {
+        StoreError::NotFound => {
+            tracing::error!(image = %id, "the data of an active image is missing from the store");
+            ServiceError::NotFound(format!("Image data for image {id} not found in the store."))
+        }
+        other => ServiceError::Unavailable(format!("reading the data of image {id}: {other}")),
     }
 }

@@ -1,7 +1,7 @@
 //! Uploading image data: `queued` → `saving` → `active`, or the failure status with no blob left.
 
 use crate::leases::lease_end;
-use crate::{Glint, ServiceError, ensure_writable};
+use crate::{Glint, ServiceError, ensure_writable, idle, quota};
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use glint_core::disk_format::{HEAD_LEN, mismatch, virtual_size};
@@ -67,7 +67,7 @@ impl Glint {
         if self.uploads.abort.is_cancelled() {
             return Err(shutting_down());
         }
-        let key = format!("images/{id}/{}", ImageId::generate());
+        let key = glint_store::image_blob_key(id.as_str(), ImageId::generate().as_str());
         let lease = UploadLease {
             image_id: id.clone(),
             blob_key: key.clone(),
@@ -102,6 +102,17 @@ impl Glint {
     {
         let body = abortable(body, self.uploads.abort.clone());
         let cap = self.limits.image_size_cap;
+        // The quota of the image's project, checked before any byte is stored (Glance
+        // `check_quota` with the declared size), then enforced while the data streams in.
+        let remaining = match self.upload_quota(&id, &check).await {
+            Ok(remaining) => remaining,
+            Err(err) => {
+                self.fail_upload(&id, &key, failure_status(&err, &check))
+                    .await;
+                return Err(err);
+            }
+        };
+        let limit = remaining.map_or(cap, |r| r.min(cap));
         // Keep the first bytes for the virtual size; the rest streams through untouched.
         let head = std::sync::Arc::new(std::sync::Mutex::new(Vec::with_capacity(HEAD_LEN)));
         let body = {
@@ -117,17 +128,27 @@ impl Glint {
                 chunk
             })
         };
-        let stored = match self.store.put_stream(&key, body, cap).await {
+        let (body, idle) = idle::cut_off(body, self.limits.client_socket_timeout);
+        let stored = match self.store.put_stream(&key, body, limit).await {
             Ok(stored) => stored,
             Err(err) => {
-                self.fail_upload(&id, &key, check.failure_status).await;
                 if self.uploads.abort.is_cancelled() {
+                    // Shutdown: the client's failure status (v1 `killed`, v2 `queued`).
+                    self.fail_upload(&id, &key, check.failure_status).await;
                     return Err(shutting_down());
                 }
-                return Err(match err {
-                    StoreError::TooLarge { limit } => ServiceError::TooLarge(format!(
-                        "Denying attempt to upload image larger than {limit} bytes."
-                    )),
+                let err = match err {
+                    // Whichever limit was the smaller one was hit.
+                    StoreError::TooLarge { limit } if remaining == Some(limit) && limit < cap => {
+                        ServiceError::StorageQuotaFull {
+                            size: None,
+                            remaining: limit,
+                        }
+                    }
+                    StoreError::TooLarge { .. } => ServiceError::ImageTooLarge { cap },
+                    StoreError::Body(_) if idle.fired() => ServiceError::ClientTimeout {
+                        secs: self.limits.client_socket_timeout.as_secs(),
+                    },
                     StoreError::Body(cause) => {
                         tracing::info!(image = %id, %cause, "upload body failed");
                         ServiceError::BadRequest(
@@ -135,9 +156,31 @@ impl Glint {
                         )
                     }
                     other => other.into(),
-                });
+                };
+                self.fail_upload(&id, &key, failure_status(&err, &check))
+                    .await;
+                return Err(err);
             }
         };
+        // Glance checks the quota again once the size is known: uploads that ran side by side
+        // were each checked against the usage before the others were stored. The re-check and
+        // the commit below run under one lock, so within this instance they cannot interleave.
+        let _commit = match remaining {
+            Some(_) => Some(self.quota_commit.lock().await),
+            None => None,
+        };
+        if remaining.is_some() {
+            let recheck = match self.upload_quota(&id, &check).await {
+                Ok(Some(now)) => quota::check(Some(stored.size), now),
+                Ok(None) => Ok(()),
+                Err(err) => Err(err),
+            };
+            if let Err(err) = recheck {
+                self.fail_upload(&id, &stored.key, failure_status(&err, &check))
+                    .await;
+                return Err(err);
+            }
+        }
         if let Err(err) = verify(&stored, &check) {
             self.fail_upload(&id, &stored.key, check.failure_status)
                 .await;
@@ -249,6 +292,49 @@ where
             }
         },
     )
+}
+
+impl Glint {
+    /// What the image's project may still store (`None`: no quota), refused up front when the
+    /// declared size does not fit (Glance `check_quota` before `set_data`).
+    async fn upload_quota(
+        &self,
+        id: &ImageId,
+        check: &UploadCheck,
+    ) -> Result<Option<u64>, ServiceError> {
+        if self.limits.user_storage_quota == 0 {
+            return Ok(None);
+        }
+        let owner = self
+            .db
+            .get_image(id)
+            .await?
+            .ok_or_else(|| ServiceError::ImageNotFound(id.to_string()))?
+            .owner;
+        let remaining = self.quota_remaining(owner.as_deref(), id).await?;
+        if let Some(remaining) = remaining {
+            let declared = check.size.and_then(|s| u64::try_from(s).ok());
+            quota::check(declared, remaining)?;
+        }
+        Ok(remaining)
+    }
+}
+
+/// The status a failed upload leaves: issue #7 wants an image refused for a limit (size cap,
+/// storage quota) or failed by the store (full, write denied, unreachable) `killed` in both API
+/// versions — Glance 33's v2 puts it back to `queued` instead (README, differences). Other
+/// failures (client gone, bad data) leave the caller's failure status (v1 `killed`, v2
+/// `queued` so that the client may retry, as Glance `_restore`).
+fn failure_status(err: &ServiceError, check: &UploadCheck) -> ImageStatus {
+    match err {
+        ServiceError::ImageTooLarge { .. }
+        | ServiceError::StorageQuotaFull { .. }
+        | ServiceError::StorageFull
+        | ServiceError::StorageWriteDenied
+        | ServiceError::Unavailable(_)
+        | ServiceError::Internal(_) => ImageStatus::Killed,
+        _ => check.failure_status,
+    }
 }
 
 /// Glance v1 compares the declared size and checksum with what was actually received.

@@ -8,10 +8,12 @@ mod error;
 mod exact;
 mod hashing;
 mod inventory;
+mod keys;
 mod settings;
 
 pub use error::StoreError;
 pub use inventory::BlobEntry;
+pub use keys::{IMAGES_PREFIX, image_blob_key, key_segment};
 pub use settings::{Location, S3Settings, Secret};
 
 use bytes::Bytes;

@@ -106,6 +106,22 @@ pub struct LimitsConfig {
     pub image_size_cap: u64,
     /// Custom properties per image; -1 = unlimited.
     pub image_property_quota: i64,
+    /// Total bytes of one project's images (Glance `user_storage_quota`): digits, optionally
+    /// with `B`, `KB`, `MB`, `GB` or `TB` (binary units); `"0"` = unlimited.
+    pub user_storage_quota: String,
+    /// Seconds glint waits for the next bytes of an upload before cutting the client off
+    /// (Glance `client_socket_timeout`; per read, never for the whole upload).
+    pub client_socket_timeout_secs: u64,
+    /// Seconds a client has to send a request head, and an idle kept-alive connection stays
+    /// open waiting for the next one.
+    pub header_read_timeout_secs: u64,
+    /// Headers per request (more: 431).
+    pub max_headers: usize,
+    /// Bytes of one header line, name and value (longer: 400; eventlet `max_header_line`).
+    pub max_header_line: usize,
+    /// Bytes of a request body that is not image data (larger: 413; oslo.middleware
+    /// `max_request_body_size`).
+    pub max_request_body_size: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -206,6 +222,12 @@ impl Default for LimitsConfig {
             image_member_quota: defaults.image_member_quota,
             image_size_cap: defaults.image_size_cap,
             image_property_quota: defaults.image_property_quota,
+            user_storage_quota: defaults.user_storage_quota.to_string(),
+            client_socket_timeout_secs: defaults.client_socket_timeout.as_secs(),
+            header_read_timeout_secs: 30,
+            max_headers: 100,
+            max_header_line: defaults.max_header_line,
+            max_request_body_size: defaults.max_request_body_size,
         }
     }
 }
@@ -251,6 +273,8 @@ impl Config {
         if let Some(mode) = overrides.auth {
             config.auth.mode = mode;
         }
+        glint_service::parse_storage_quota(&config.limits.user_storage_quota)
+            .map_err(|e| Box::new(figment::Error::from(format!("limits.{e}"))))?;
         Ok(config)
     }
 
@@ -332,6 +356,21 @@ impl Config {
             image_member_quota: self.limits.image_member_quota,
             image_size_cap: self.limits.image_size_cap,
             image_property_quota: self.limits.image_property_quota,
+            // Checked by `load`; a configuration built in code with a bad value gets no quota.
+            user_storage_quota: glint_service::parse_storage_quota(&self.limits.user_storage_quota)
+                .unwrap_or(0),
+            client_socket_timeout: Duration::from_secs(self.limits.client_socket_timeout_secs),
+            max_request_body_size: self.limits.max_request_body_size,
+            max_header_line: self.limits.max_header_line,
+        }
+    }
+
+    /// Per-connection settings of the HTTP server.
+    pub fn http_limits(&self) -> crate::server::HttpLimits {
+        crate::server::HttpLimits {
+            header_read_timeout: Duration::from_secs(self.limits.header_read_timeout_secs),
+            max_headers: self.limits.max_headers,
+            max_header_line: self.limits.max_header_line,
         }
     }
 }

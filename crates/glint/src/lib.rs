@@ -4,5 +4,6 @@
 pub mod config;
 pub mod migrate_store;
 pub mod policy_file;
+pub mod server;
 pub mod startup;
 pub mod telemetry;

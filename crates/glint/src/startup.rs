@@ -1,12 +1,12 @@
 //! Building and running the server: connect, migrate, bind, serve until a shutdown signal.
 
 use crate::config::{Config, redact_url};
+use crate::server::{self, HttpLimits};
 use anyhow::Context;
 use glint_api::AuthSettings;
 use glint_db::Db;
 use glint_service::Glint;
 use glint_store::BlobStore;
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -18,6 +18,7 @@ pub struct Application {
     address: SocketAddr,
     glint: Glint,
     grace: Duration,
+    http: HttpLimits,
 }
 
 /// Connects to the database configured and applies migrations.
@@ -94,6 +95,7 @@ impl Application {
             address,
             glint,
             grace: config.shutdown_grace(),
+            http: config.http_limits(),
         })
     }
 
@@ -107,11 +109,13 @@ impl Application {
     /// released) before the process exits.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (signalled_tx, mut signalled) = tokio::sync::watch::channel(false);
-        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
+        // server::serve stops accepting when this future completes, then waits for the
+        // connections in flight; the grace below bounds that wait.
+        let server = server::serve(self.listener, self.router, self.http, async move {
             shutdown_signal().await;
             let _ = signalled_tx.send(true);
         });
-        let mut server = std::pin::pin!(server.into_future());
+        let mut server = std::pin::pin!(server);
         tokio::select! {
             result = &mut server => return Ok(result?),
             _ = signalled.wait_for(|s| *s) => {}
@@ -148,7 +152,13 @@ impl Application {
 
     /// Serves until the process ends (tests).
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).await
+        server::serve(
+            self.listener,
+            self.router,
+            self.http,
+            std::future::pending(),
+        )
+        .await
     }
 }
 

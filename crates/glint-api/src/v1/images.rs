@@ -190,7 +190,7 @@ fn empty_webob_ok() -> Response {
 
 /// Metadata fields of a v1 request, validated, ready to apply to an image.
 #[derive(Debug, Clone, Default)]
-struct MetadataChanges {
+pub(crate) struct MetadataChanges {
     name: Option<Option<String>>,
     disk_format: Option<Option<String>>,
     container_format: Option<Option<String>>,
@@ -208,7 +208,7 @@ struct MetadataChanges {
 }
 
 impl MetadataChanges {
-    fn from_meta(meta: &V1Meta) -> Result<Self, ApiError> {
+    pub(crate) fn from_meta(meta: &V1Meta) -> Result<Self, ApiError> {
         meta.validate_times()?;
         let name = meta.text("name");
         if let Some(Some(n)) = &name {
@@ -254,7 +254,7 @@ impl MetadataChanges {
     }
 
     /// The updated record, or Glance's refusal (v1-images §5.5).
-    fn apply(
+    pub(crate) fn apply(
         &self,
         current: &Image,
         is_admin: bool,
@@ -351,7 +351,7 @@ impl MetadataChanges {
     }
 }
 
-fn new_image(meta: &V1Meta) -> Result<NewImage, ApiError> {
+pub(crate) fn new_image(meta: &V1Meta) -> Result<NewImage, ApiError> {
     let changes = MetadataChanges::from_meta(meta)?;
     let id = match meta.text("id").flatten() {
         Some(raw) => Some(ImageId::verbatim(&raw).ok_or_else(|| {
@@ -431,7 +431,7 @@ fn mixed_formats() -> ApiError {
     )
 }
 
-fn require_formats(disk: Option<&str>, container: Option<&str>) -> Result<(), ApiError> {
+pub(crate) fn require_formats(disk: Option<&str>, container: Option<&str>) -> Result<(), ApiError> {
     if disk.is_none() {
         return Err(ApiError::bad_request("Disk format is not specified."));
     }
@@ -441,7 +441,7 @@ fn require_formats(disk: Option<&str>, container: Option<&str>) -> Result<(), Ap
     Ok(())
 }
 
-fn require_octet_stream(headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn require_octet_stream(headers: &HeaderMap) -> Result<(), ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -457,7 +457,7 @@ fn require_octet_stream(headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// Glance `ImageDeserializer`: a `Content-Length` or declared `x-image-meta-size` over
 /// `image_size_cap` is refused before anything is stored (400, not 413).
-fn check_size_cap(headers: &HeaderMap, meta: &V1Meta, cap: u64) -> Result<(), ApiError> {
+pub(crate) fn check_size_cap(headers: &HeaderMap, meta: &V1Meta, cap: u64) -> Result<(), ApiError> {
     let declared = meta
         .int("size")?
         .flatten()
@@ -473,7 +473,7 @@ fn check_size_cap(headers: &HeaderMap, meta: &V1Meta, cap: u64) -> Result<(), Ap
 /// glint keeps image data only in its own store: locations and copy-from URLs (the
 /// `x-glance-api-copy-from` header, or `x-image-meta-copy_from`) are refused (Glance answers the
 /// same for schemes it has no store for).
-fn reject_external_sources(headers: &HeaderMap, meta: &V1Meta) -> Result<(), ApiError> {
+pub(crate) fn reject_external_sources(headers: &HeaderMap, meta: &V1Meta) -> Result<(), ApiError> {
     if let Some(store) = meta.text("store").flatten()
         && store != "file"
     {
@@ -507,7 +507,7 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
 }
 
 /// Data is present when `Content-Length > 0` or the body is chunked.
-fn has_body(headers: &HeaderMap) -> bool {
+pub(crate) fn has_body(headers: &HeaderMap) -> bool {
     content_length(headers).is_some_and(|n| n > 0)
         || headers
             .get(header::TRANSFER_ENCODING)

@@ -98,7 +98,7 @@ fn path<T>(extracted: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
         .map_err(|rejection| ApiError::bad_request(rejection.body_text()))
 }
 
-fn parse_member_id(raw: &str) -> Result<MemberId, ApiError> {
+pub(crate) fn parse_member_id(raw: &str) -> Result<MemberId, ApiError> {
     MemberId::parse(raw).map_err(|e| ApiError::bad_request(e.0))
 }
 
@@ -133,7 +133,10 @@ fn membership_fields<'a>(
 
 /// D1: `{"member": {"can_share": B}}` (python-glanceclient) or the seed's flat
 /// `{"can_share": B}`, optionally naming the same `member_id` as the path.
-fn parse_add_body(body: Option<Value>, member: &MemberId) -> Result<Option<bool>, ApiError> {
+pub(crate) fn parse_add_body(
+    body: Option<Value>,
+    member: &MemberId,
+) -> Result<Option<bool>, ApiError> {
     let Some(body) = body else {
         return Ok(None);
     };
@@ -168,7 +171,7 @@ fn parse_add_body(body: Option<Value>, member: &MemberId) -> Result<Option<bool>
 }
 
 /// D5: `{"memberships": [{"member_id": "…", "can_share": B?}, …]}`.
-fn parse_memberships(body: Option<Value>) -> Result<Vec<MemberChange>, ApiError> {
+pub(crate) fn parse_memberships(body: Option<Value>) -> Result<Vec<MemberChange>, ApiError> {
     let memberships = match body {
         Some(Value::Object(mut object)) => object.remove("memberships"),
         Some(_) => {

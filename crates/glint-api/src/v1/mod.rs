@@ -1,10 +1,10 @@
 //! Images API v1: routes (Glance `glance/api/v1/router.py`), header codec, handlers.
 
-mod headers;
+pub(crate) mod headers;
 mod image_path;
-mod images;
-mod members;
-mod query;
+pub(crate) mod images;
+pub(crate) mod members;
+pub(crate) mod query;
 mod wire;
 
 use crate::AppState;

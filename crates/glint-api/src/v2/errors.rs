@@ -17,6 +17,15 @@ pub(crate) fn image_call(err: ServiceError) -> ApiError {
             StatusCode::CONFLICT,
             format!("Image ID {id} already exists!"),
         ),
+        // Glance 33 `ImageDataController.upload` words the limits its own way.
+        ServiceError::ImageTooLarge { cap } => ApiError::explained(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("The incoming image is too large: Image exceeds the size cap of {cap} bytes."),
+        ),
+        ServiceError::StorageQuotaFull { .. } => ApiError::explained(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Image exceeds the storage quota: {err}"),
+        ),
         other => other.into(),
     }
 }

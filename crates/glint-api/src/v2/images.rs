@@ -236,7 +236,9 @@ async fn upload(
     }
     state
         .glint
-        .v2_upload(&ctx, &id, body.into_data_stream(), None)
+        // The declared size is what Glance passes to `set_data`: the quota is checked with it
+        // before any byte is stored.
+        .v2_upload(&ctx, &id, body.into_data_stream(), declared)
         .await
         .map_err(image_call)?;
     Ok(empty(StatusCode::NO_CONTENT))

@@ -1,14 +1,14 @@
 //! Images API v2: routes (Glance `glance/api/v2/router.py`), JSON wire types, handlers.
 //! Like v1, an adapter over `glint-service` (ARCHITECTURE rule 1).
 
-mod errors;
-mod image_wire;
+pub(crate) mod errors;
+pub(crate) mod image_wire;
 mod images;
 mod info;
-mod list_query;
-mod member_wire;
+pub(crate) mod list_query;
+pub(crate) mod member_wire;
 mod members;
-mod patch;
+pub(crate) mod patch;
 mod schemas;
 mod validate;
 
