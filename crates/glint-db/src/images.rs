@@ -132,12 +132,13 @@ impl Db {
         Ok(out)
     }
 
-    /// Writes every mutable metadata column of `image`; when `expected_status` is given, only if
-    /// the stored status still is that (returns whether a row changed). Properties are replaced.
+    /// Writes every mutable metadata column of `image`; when `expected` is given, only if the
+    /// stored status and `updated_at` still are those (returns whether a row changed): the
+    /// compare-and-set of an optimistic read-modify-write. Properties and tags are replaced.
     pub async fn update_image(
         &self,
         image: &Image,
-        expected_status: Option<ImageStatus>,
+        expected: Option<(ImageStatus, Timestamp)>,
     ) -> Result<bool, DbError> {
         let mut tx = self.pool.begin().await?;
         let mut b = SqlBuilder::new("UPDATE images SET name = ");
@@ -171,9 +172,11 @@ impl Db {
             .push(" WHERE id = ")
             .push_bind(Bind::Text(image.id.as_str().into()))
             .push(" AND deleted = 0");
-        if let Some(status) = expected_status {
+        if let Some((status, updated_at)) = expected {
             b.push(" AND status = ")
-                .push_bind(Bind::Text(status.as_str().into()));
+                .push_bind(Bind::Text(status.as_str().into()))
+                .push(" AND updated_at = ")
+                .push_bind(Bind::Text(updated_at.to_stored()));
         }
         let changed = b.query()?.execute(&mut *tx).await?.rows_affected();
         if changed == 0 {
