@@ -212,44 +212,45 @@ impl Glint {
     }
 
     /// `DELETE /v2/images/{id}`: `delete_image`, then protected (403), then the soft delete and
-    /// the blob.
+    /// the blob — with a compare-and-set on the record read, re-read on a lost race (as
+    /// [`Glint::delete_image`]).
     pub async fn v2_delete_image(
         &self,
         ctx: &RequestContext,
         raw_id: &str,
     ) -> Result<(), ServiceError> {
         ensure_writable(ctx)?;
-        let seen = self.find_v2(ctx, raw_id).await.map_err(|err| match err {
-            ServiceError::ImageNotFound(_) => {
-                ServiceError::NotFound(format!("Failed to find image {raw_id} to delete"))
+        let not_found = || ServiceError::NotFound(format!("Failed to find image {raw_id} to delete"));
+        for _ in 0..OPTIMISTIC_ATTEMPTS {
+            let seen = self.find_v2(ctx, raw_id).await.map_err(|err| match err {
+                ServiceError::ImageNotFound(_) => not_found(),
+                other => other,
+            })?;
+            self.require(
+                ctx,
+                Rule::DeleteImage,
+                &Target::of_image(ctx, &seen.image, seen.is_member),
+            )?;
+            let image = seen.image;
+            if image.protected {
+                return Err(ServiceError::Forbidden(format!(
+                    "Image {} is protected and cannot be deleted.",
+                    image.id
+                )));
             }
-            other => other,
-        })?;
-        self.require(
-            ctx,
-            Rule::DeleteImage,
-            &Target::of_image(ctx, &seen.image, seen.is_member),
-        )?;
-        let image = seen.image;
-        if image.protected {
-            return Err(ServiceError::Forbidden(format!(
-                "Image {} is protected and cannot be deleted.",
-                image.id
-            )));
+            let expected = Some((image.status, image.updated_at));
+            if self
+                .db
+                .soft_delete_image(&image.id, Timestamp::now(), expected)
+                .await?
+            {
+                if let Some(key) = &image.location {
+                    self.discard_blob(key).await;
+                }
+                return Ok(());
+            }
         }
-        if !self
-            .db
-            .soft_delete_image(&image.id, Timestamp::now())
-            .await?
-        {
-            return Err(ServiceError::NotFound(format!(
-                "Failed to find image {raw_id} to delete"
-            )));
-        }
-        if let Some(key) = &image.location {
-            self.discard_blob(key).await;
-        }
-        Ok(())
+        Err(changed_concurrently(raw_id))
     }
 
     /// `PUT /v2/images/{id}/file`: `upload_image`, then the status must be `queued` (Glance:
@@ -444,7 +445,7 @@ impl Glint {
     }
 
     /// Fails with [`ServiceError::RuleDenied`] unless `rule` allows the caller on `target`.
-    fn require(
+    fn self.require(
         &self,
         ctx: &RequestContext,
         rule: Rule,

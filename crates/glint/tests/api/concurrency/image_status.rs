@@ -129,10 +129,10 @@ impl SerialOp<ImageState> for Op {
     }
 
     /// An upload whose image was deleted while its bytes streamed in stores nothing and says
-    /// so (Glance v2: 410, v1: 412 `… may have been deleted during the upload`).
+    /// so (Glance v2: 410 `… may have been deleted during the upload`).
     fn no_effect(&self, status: StatusCode) -> bool {
         matches!(self, Op::Upload { .. })
-            && matches!(status, StatusCode::GONE | StatusCode::PRECONDITION_FAILED)
+            && status == StatusCode::GONE
     }
 }
 
