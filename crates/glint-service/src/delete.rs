@@ -52,6 +52,5 @@ impl Glint {
             }
         }
         Err(changed_concurrently(raw_id))
-        Ok(())
     }
 }

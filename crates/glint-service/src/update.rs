@@ -36,8 +36,11 @@ impl Glint {
                     "Forbidden to update deleted image.".into(),
                 ));
             }
-            ensure_mutable(ctx, &image, raw_id, "update")?;
+            // v1-images §5.5: Glance's API checks the request against the record (status, id,
+            // size and checksum changes, data for a non-queued image: 403/409) before the
+            // registry refuses a caller that does not own the image.
             let mut updated = change(&image)?;
+            ensure_mutable(ctx, &image, raw_id, "update")?;
             self.check_property_quota(updated.properties.len())?;
             updated.id = image.id.clone();
             updated.updated_at = next_updated_at(&image);

@@ -128,11 +128,13 @@ impl SerialOp<ImageState> for Op {
         }
     }
 
-    /// An upload whose image was deleted while its bytes streamed in stores nothing and says
-    /// so (Glance v2: 410 `… may have been deleted during the upload`).
+    /// Uploads that lost a race change nothing and say so: 410 when the image was deleted
+    /// while the bytes streamed in (Glance v2 `… may have been deleted during the upload`), 409
+    /// when another upload had it `saving` (Glance: `Image status transition from saving to
+    /// saving is not allowed`) — that other upload may then fail too, e.g. to a delete.
     fn no_effect(&self, status: StatusCode) -> bool {
         matches!(self, Op::Upload { .. })
-            && status == StatusCode::GONE
+            && matches!(status, StatusCode::GONE | StatusCode::CONFLICT)
     }
 }
 
