@@ -97,7 +97,12 @@ pub(super) async fn observe(app: &TestApp, model: &Model, a: Actor) -> Vec<Strin
     // v2 lists (§6.2): the default shows shared images only once accepted.
     for (query, visibility, member_status) in v2_queries() {
         let listed = v2_list(&c, &query).await;
-        let expected = Ok(ids(&|i| i.v2_listed_for(a, visibility, member_status)));
+        // `get_images` needs the `reader` role: anonymous callers get 403 (D16).
+        let expected = if a.anonymous {
+            Err(StatusCode::FORBIDDEN)
+        } else {
+            Ok(ids(&|i| i.v2_listed_for(a, visibility, member_status)))
+        };
         if listed != expected {
             diffs.push(format!(
                 "{who}: GET /v2/images{query} → {listed:?}, model {expected:?}"
@@ -166,12 +171,15 @@ pub(super) async fn observe(app: &TestApp, model: &Model, a: Actor) -> Vec<Strin
                 ));
             }
 
-            // v2 member list: only shared images have members (§4.2).
+            // v2 member list (§4.2): the lookup of §6.1 (no role needed), then only shared
+            // images have members (403), then `get_image` (anonymous callers: 404).
             let got = c.v2_members(&img.id).await;
             let want = if !img.member_call_lookup_ok(a) {
                 (StatusCode::NOT_FOUND, Vec::new())
             } else if !img.shared() {
                 (StatusCode::FORBIDDEN, Vec::new())
+            } else if !img.v2_visible_to(a) {
+                (StatusCode::NOT_FOUND, Vec::new())
             } else {
                 (StatusCode::OK, img.v2_member_rows_for(a))
             };

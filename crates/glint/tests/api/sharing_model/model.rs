@@ -156,9 +156,11 @@ impl ModelImage {
         !self.deleted && (self.readable_by_all() || a.owns(self.owner) || self.member_of_shared(a))
     }
 
-    /// v2 lookups: deleted images are gone for admins too (`ImageRepo.get`).
+    /// v2 lookups: deleted images are gone for admins too (`ImageRepo.get`); `get_image`
+    /// needs the `reader` role, which an anonymous caller lacks (DECISIONS D16: Glance's
+    /// secure-RBAC defaults), so anonymous callers see nothing through v2.
     pub(super) fn v2_visible_to(&self, a: Actor) -> bool {
-        !self.deleted && self.visible_to(a)
+        !a.anonymous && !self.deleted && self.visible_to(a)
     }
 
     /// §6.2 with D7: admins, the owner, live members holding `can_share`.
@@ -166,9 +168,10 @@ impl ModelImage {
         a.admin || a.owns(self.owner) || (!a.anonymous && self.row(a.project).is_some_and(|(_, s)| *s))
     }
 
-    /// §3.4: the lookup every member call starts with (admins get 404 for deleted images too).
+    /// §3.4: the lookup every v1 member call starts with (admins get 404 for deleted images
+    /// too).
     pub(super) fn member_call_lookup_ok(&self, a: Actor) -> bool {
-        self.v2_visible_to(a)
+        !self.deleted && self.visible_to(a)
     }
 
     /// v1-images §5.2: the default list (and `/detail`): public images, all own images, shared

@@ -543,7 +543,7 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
                 None => StatusCode::NOT_FOUND,
                 Some(i) => {
                     let img = &mut model.images[i];
-                    if !img.member_call_lookup_ok(a) {
+                    if !img.v2_visible_to(a) {
                         StatusCode::NOT_FOUND
                     } else if !img.shared() {
                         // Only shared images have members (§4.1 step 3).
@@ -589,7 +589,7 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
                 None => StatusCode::NOT_FOUND,
                 Some(i) => {
                     let img = &mut model.images[i];
-                    if !img.member_call_lookup_ok(a) {
+                    if !img.v2_visible_to(a) {
                         StatusCode::NOT_FOUND
                     } else if !img.shared() {
                         StatusCode::FORBIDDEN
@@ -621,7 +621,7 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
                 None => StatusCode::NOT_FOUND,
                 Some(i) => {
                     let img = &mut model.images[i];
-                    if !img.member_call_lookup_ok(a) {
+                    if !img.v2_visible_to(a) {
                         StatusCode::NOT_FOUND
                     } else if !img.shared() {
                         StatusCode::FORBIDDEN
