@@ -270,7 +270,8 @@ impl Db {
         expected: Option<(ImageStatus, Timestamp)>,
     ) -> Result<bool, DbError> {
         let mut tx = self.pool.begin().await?;
-        let mut b = SqlBuilder::new("UPDATE images SET status = 'deleted', deleted = 1, deleted_at = ");
+        let mut b =
+            SqlBuilder::new("UPDATE images SET status = 'deleted', deleted = 1, deleted_at = ");
         b.push_bind(Bind::Text(now.to_stored()))
             .push(", updated_at = ")
             .push_bind(Bind::Text(now.to_stored()))

@@ -150,7 +150,9 @@ impl Glint {
             let target = Target::of_image(ctx, &seen.image, seen.is_member);
             match requested_visibility {
                 Some(Visibility::Public) => self.require(ctx, Rule::PublicizeImage, &target)?,
-                Some(Visibility::Community) => self.require(ctx, Rule::CommunitizeImage, &target)?,
+                Some(Visibility::Community) => {
+                    self.require(ctx, Rule::CommunitizeImage, &target)?
+                }
                 _ => {}
             }
             self.require(ctx, Rule::ModifyImage, &target)?;
@@ -220,7 +222,8 @@ impl Glint {
         raw_id: &str,
     ) -> Result<(), ServiceError> {
         ensure_writable(ctx)?;
-        let not_found = || ServiceError::NotFound(format!("Failed to find image {raw_id} to delete"));
+        let not_found =
+            || ServiceError::NotFound(format!("Failed to find image {raw_id} to delete"));
         for _ in 0..OPTIMISTIC_ATTEMPTS {
             let seen = self.find_v2(ctx, raw_id).await.map_err(|err| match err {
                 ServiceError::ImageNotFound(_) => not_found(),
@@ -445,7 +448,7 @@ impl Glint {
     }
 
     /// Fails with [`ServiceError::RuleDenied`] unless `rule` allows the caller on `target`.
-    fn self.require(
+    fn require(
         &self,
         ctx: &RequestContext,
         rule: Rule,

@@ -28,9 +28,7 @@ pub(crate) fn image_call(err: ServiceError) -> ApiError {
         ),
         // An image deleted while its data streamed in: v1 answers 412, v2 410 (Glance
         // `ImageDataController.upload` raises `HTTPGone`).
-        ServiceError::PreconditionFailed(message) => {
-            ApiError::explained(StatusCode::GONE, message)
-        }
+        ServiceError::PreconditionFailed(message) => ApiError::explained(StatusCode::GONE, message),
         other => other.into(),
     }
 }

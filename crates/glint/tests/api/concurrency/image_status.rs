@@ -50,13 +50,23 @@ enum Op {
     V2Delete,
     V1Delete,
     /// PATCH adding property `p{n}` (and renaming to `n{n}` when `rename`).
-    V2Patch { n: usize, rename: bool },
+    V2Patch {
+        n: usize,
+        rename: bool,
+    },
     /// v1 PUT renaming to `v{n}`; `purge`: without `x-glance-registry-purge-props: false`, so
     /// that the properties not sent are removed (v1-images §5.5).
-    V1Put { n: usize, purge: bool },
-    V2Tag { n: usize },
+    V1Put {
+        n: usize,
+        purge: bool,
+    },
+    V2Tag {
+        n: usize,
+    },
     /// `PUT /v2/images/{id}/file` with the bytes of upload `n`.
-    Upload { n: usize },
+    Upload {
+        n: usize,
+    },
 }
 
 fn upload_bytes(n: usize) -> Vec<u8> {
@@ -222,7 +232,11 @@ async fn observe(app: &TestApp, image: &str) -> ImageState {
             None
         }
         Some(md5) => {
-            assert_eq!(keys.len(), 1, "image {image} should have one blob: {keys:?}");
+            assert_eq!(
+                keys.len(),
+                1,
+                "image {image} should have one blob: {keys:?}"
+            );
             (0..8).find(|n| md5_hex(&upload_bytes(*n)) == md5)
         }
     };
@@ -247,7 +261,10 @@ async fn batch(app: &TestApp, ops: Vec<Op>, queued: bool, label: &str) -> usize 
         data: None,
     };
     if !queued {
-        assert_eq!(run(app, &image, &Op::Upload { n: 7 }).await, StatusCode::NO_CONTENT);
+        assert_eq!(
+            run(app, &image, &Op::Upload { n: 7 }).await,
+            StatusCode::NO_CONTENT
+        );
         Op::Upload { n: 7 }.apply(&mut start);
     }
     let statuses = join_all(ops.iter().map(|op| run(app, &image, op))).await;
@@ -285,7 +302,12 @@ fn random_image_op(rng: &mut Rng, n: usize) -> Op {
 async fn concurrent_status_and_metadata_changes_equal_some_serial_order() {
     let app = spawn_app().await;
     let mut ran = 0;
-    let patches = |k: usize| (0..k).map(|n| Op::V2Patch { n, rename: n % 2 == 0 });
+    let patches = |k: usize| {
+        (0..k).map(|n| Op::V2Patch {
+            n,
+            rename: n % 2 == 0,
+        })
+    };
     // Update against update: every 200 must have its property in the end (no lost update).
     ran += batch(&app, patches(7).collect(), false, "patches").await;
     ran += batch(
@@ -352,4 +374,3 @@ async fn concurrent_status_and_metadata_changes_equal_some_serial_order() {
     }
     eprintln!("concurrency/image_status: {ran} concurrent operations, seed {seed}");
 }
-

@@ -12,7 +12,13 @@ use serde_json::{Value, json};
 /// Small, so that batches run into it (413 answers, and the count must stay exact).
 const QUOTA: usize = 4;
 /// The members named: the owner's neighbours in the helpers' tenant set plus one more.
-const POOL: [&str; 5] = [MEMBER, SHARER, OTHER, OUTSIDER, "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"];
+const POOL: [&str; 5] = [
+    MEMBER,
+    SHARER,
+    OTHER,
+    OUTSIDER,
+    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+];
 const STATUSES: [&str; 3] = ["pending", "accepted", "rejected"];
 /// Operations per concurrent batch (all orders of 7 are 5040: cheap to search).
 const BATCH: usize = 7;
@@ -23,13 +29,27 @@ type List = Vec<(String, bool, String)>;
 
 #[derive(Debug, Clone)]
 enum Op {
-    V1Add { member: usize, can_share: Option<bool> },
-    V1Replace { list: Vec<(usize, Option<bool>)> },
-    V1Remove { member: usize },
-    V2Add { member: usize },
-    V2Remove { member: usize },
+    V1Add {
+        member: usize,
+        can_share: Option<bool>,
+    },
+    V1Replace {
+        list: Vec<(usize, Option<bool>)>,
+    },
+    V1Remove {
+        member: usize,
+    },
+    V2Add {
+        member: usize,
+    },
+    V2Remove {
+        member: usize,
+    },
     /// The member itself sets its status.
-    V2Status { member: usize, status: usize },
+    V2Status {
+        member: usize,
+        status: usize,
+    },
 }
 
 impl SerialOp<List> for Op {
@@ -154,12 +174,11 @@ async fn run(app: &TestApp, image: &str, op: &Op) -> StatusCode {
         Op::V1Remove { member } => owner.remove_member(image, POOL[*member]).await,
         Op::V2Add { member } => owner.v2_add_member(image, POOL[*member]).await.status(),
         Op::V2Remove { member } => owner.v2_remove_member(image, POOL[*member]).await.status(),
-        Op::V2Status { member, status } => {
-            app.tenant(POOL[*member])
-                .v2_set_member_status(image, POOL[*member], STATUSES[*status])
-                .await
-                .status()
-        }
+        Op::V2Status { member, status } => app
+            .tenant(POOL[*member])
+            .v2_set_member_status(image, POOL[*member], STATUSES[*status])
+            .await
+            .status(),
     }
 }
 

@@ -165,7 +165,9 @@ impl ModelImage {
 
     /// §6.2 with D7: admins, the owner, live members holding `can_share`.
     pub(super) fn sharable_by(&self, a: Actor) -> bool {
-        a.admin || a.owns(self.owner) || (!a.anonymous && self.row(a.project).is_some_and(|(_, s)| *s))
+        a.admin
+            || a.owns(self.owner)
+            || (!a.anonymous && self.row(a.project).is_some_and(|(_, s)| *s))
     }
 
     /// §3.4: the lookup every v1 member call starts with (admins get 404 for deleted images

@@ -475,7 +475,9 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
                 // v2: `delete_image` (owner or admin) → 403 for anyone else who sees it.
                 Some(_) if *v2 => StatusCode::FORBIDDEN,
                 // v1: others' public and community images 403; a member of a shared image: D11.
-                Some(img) if matches!(img.visibility, Visibility::Public | Visibility::Community) => {
+                Some(img)
+                    if matches!(img.visibility, Visibility::Public | Visibility::Community) =>
+                {
                     StatusCode::FORBIDDEN
                 }
                 Some(_) => StatusCode::NOT_FOUND,
