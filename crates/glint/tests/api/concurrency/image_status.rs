@@ -173,13 +173,22 @@ async fn run(app: &TestApp, image: &str, op: &Op) -> StatusCode {
         }
         Op::V2Tag { n } => send(owner.put(&format!("/v2/images/{image}/tags/t{n}"))).await,
         Op::Upload { n } => {
-            send(
-                owner
-                    .put(&format!("/v2/images/{image}/file"))
-                    .header("content-type", "application/octet-stream")
-                    .body(upload_bytes(*n)),
-            )
-            .await
+            // A connection of its own: a server that refuses an upload early (409, 404) closes
+            // the connection without reading the body, and a pooled connection could then be
+            // reused by the next request just as it closes (a client-side race, not an answer).
+            let client = reqwest::Client::builder()
+                .no_proxy()
+                .pool_max_idle_per_host(0)
+                .build()
+                .expect("client");
+            let mut request = client
+                .put(app.url(&format!("/v2/images/{image}/file")))
+                .header("content-type", "application/octet-stream")
+                .body(upload_bytes(*n));
+            for (name, value) in &owner.headers {
+                request = request.header(*name, value);
+            }
+            send(request).await
         }
     };
     response.status()
