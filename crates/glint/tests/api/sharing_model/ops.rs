@@ -600,7 +600,7 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
                     {
                         // §4.4 step 6: rows others than the caller's own are not found.
                         StatusCode::NOT_FOUND
-                    } else if !(a.admin || !a.owns(img.owner)) {
+                    } else if !a.admin && a.owns(img.owner) {
                         // `modify_member`: the member itself or an admin, never the owner.
                         StatusCode::FORBIDDEN
                     } else if *status >= 3 {
