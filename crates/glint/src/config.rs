@@ -239,7 +239,9 @@ impl KeystoneConfig {
     /// The validated settings, or what is missing or wrong, in terms of the configuration keys.
     pub fn settings(&self) -> anyhow::Result<KeystoneSettings> {
         let Some(url) = self.url.as_deref().filter(|u| !u.trim().is_empty()) else {
-            anyhow::bail!("auth.mode = \"keystone\" needs auth.keystone.url (e.g. http://127.0.0.1:5000)");
+            anyhow::bail!(
+                "auth.mode = \"keystone\" needs auth.keystone.url (e.g. http://127.0.0.1:5000)"
+            );
         };
         let settings = KeystoneSettings::new(
             url,
@@ -257,8 +259,8 @@ impl KeystoneConfig {
     fn credentials(&self) -> anyhow::Result<ServiceCredentials> {
         let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
         let secret_set = |v: &Option<SecretString>| v.as_ref().is_some_and(|s| !s.0.is_empty());
-        let app_cred = set(&self.application_credential_id)
-            || secret_set(&self.application_credential_secret);
+        let app_cred =
+            set(&self.application_credential_id) || secret_set(&self.application_credential_secret);
         let password = set(&self.username) || secret_set(&self.password) || set(&self.project_name);
         match (app_cred, password) {
             (true, true) => anyhow::bail!(
@@ -299,7 +301,10 @@ impl KeystoneConfig {
                 Ok(ServiceCredentials::Password {
                     username: self.username.clone().unwrap_or_default(),
                     password: Secret::new(
-                        self.password.as_ref().map(|p| p.0.clone()).unwrap_or_default(),
+                        self.password
+                            .as_ref()
+                            .map(|p| p.0.clone())
+                            .unwrap_or_default(),
                     ),
                     user_domain_name: self.user_domain_name.clone(),
                     project_name: self.project_name.clone().unwrap_or_default(),
@@ -614,14 +619,21 @@ mod tests {
         assert!(error(&both).contains("not both"));
         let half_app_cred = format!("{with_url}application_credential_id = \"ac\"\n");
         assert!(error(&half_app_cred).contains("go together"));
-        assert!(error(&format!("{base}url = \"keystone:5000\"\n")).contains("not an http"));
+        let bad_url = format!(
+            "{base}url = \"keystone:5000\"\napplication_credential_id = \"ac\"\n\
+             application_credential_secret = \"s\"\n"
+        );
+        assert!(error(&bad_url).contains("not an http"));
 
         let good = format!(
             "{with_url}username = \"glint\"\npassword = \"pw\"\nproject_name = \"service\"\n\
              cache_ttl_secs = 60\n"
         );
         let config = keystone_config(&good).expect("parses");
-        let settings = config.keystone_settings().expect("valid").expect("keystone");
+        let settings = config
+            .keystone_settings()
+            .expect("valid")
+            .expect("keystone");
         assert_eq!(settings.base_url, "http://127.0.0.1:5000");
         assert_eq!(settings.www_authenticate_uri, "http://127.0.0.1:5000/v3");
         assert_eq!(settings.cache_ttl, Duration::from_secs(60));

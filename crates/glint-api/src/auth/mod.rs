@@ -99,9 +99,10 @@ pub async fn authenticate(
     if let Some(keystone) = &settings.keystone
         && response.status() == StatusCode::UNAUTHORIZED
     {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, keystone.www_authenticate().clone());
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            keystone.www_authenticate().clone(),
+        );
     }
     response
 }

@@ -60,9 +60,11 @@ impl Keystone {
             .connect_timeout(settings.timeout)
             .user_agent(concat!("glint/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        let www_authenticate =
-            HeaderValue::from_str(&format!("Keystone uri=\"{}\"", settings.www_authenticate_uri))
-                .unwrap_or_else(|_| HeaderValue::from_static("Keystone"));
+        let www_authenticate = HeaderValue::from_str(&format!(
+            "Keystone uri=\"{}\"",
+            settings.www_authenticate_uri
+        ))
+        .unwrap_or_else(|_| HeaderValue::from_static("Keystone"));
         Ok(Arc::new(Self {
             cache: TokenCache::new(settings.cache_ttl, settings.cache_size),
             settings,
@@ -119,10 +121,7 @@ impl Keystone {
         let unavailable = |e: reqwest::Error| KeystoneError::Unavailable(e.to_string());
         let mut retried = false;
         loop {
-            let service = self
-                .service_token
-                .get(&self.client, &self.settings)
-                .await?;
+            let service = self.service_token.get(&self.client, &self.settings).await?;
             let response = self
                 .client
                 .get(format!("{}?nocatalog", self.settings.tokens_url()))

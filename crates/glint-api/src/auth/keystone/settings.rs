@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn non_http_urls_are_refused() {
         for url in ["", "ks:5000", "ftp://ks", "file:///etc"] {
-            assert!(KeystoneSettings::new(url, app_cred(), None).is_err(), "{url}");
+            assert!(
+                KeystoneSettings::new(url, app_cred(), None).is_err(),
+                "{url}"
+            );
         }
     }
 
