@@ -57,7 +57,7 @@ cd "$WORK"
 export TEMPEST_CONFIG_DIR=$WORK/etc TEMPEST_CONFIG=tempest.conf
 echo "tempest $API: $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("tempest"))') regex $REGEX" >&2
 status=0
-"$VENV/bin/stestr" run --concurrency "$CONCURRENCY" --regex "$REGEX" || status=$?
+"$VENV/bin/stestr" run --concurrency "$CONCURRENCY" "$REGEX" || status=$?
 # One line per test for the report: status and id (skips carry their reason in the stestr output).
 "$VENV/bin/stestr" last --subunit | "$VENV/bin/subunit2csv" --no-passthrough 2>/dev/null |
   "$VENV/bin/python" -c '
