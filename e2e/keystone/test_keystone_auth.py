@@ -64,19 +64,18 @@ def test_missing_and_bogus_tokens_are_401_with_keystone_challenge(glint, proxy):
 
 
 def test_expired_token_is_401(glint, keystone, short_lived_keystone, proxy):
-    token, body = short_lived_keystone.token("alice", "alpha", body=True)
-    # The token was issued by a Keystone whose tokens live 6 s; the main Keystone (same keys and
-    # database) validates it, and glint caches it no longer than it lives.
+    # Issued by a Keystone process whose tokens live 6 s; the main Keystone (same keys and
+    # database) validates it, and glint must not cache it past its expiry.
+    token = short_lived_keystone.token("alice", "alpha")
     first = glint.request("GET", "/v2/images", token)
+    if keystone.validate(token) == 200:
+        # Still valid after glint's answer, so it was valid when glint asked: accepted.
+        assert first.status_code == 200, first.text
     deadline = time.monotonic() + POLL_LIMIT
     while keystone.validate(token) != 404:
         assert time.monotonic() < deadline, "Keystone still accepts the token"
         time.sleep(0.5)
     assert_keystone_401(glint.request("GET", "/v2/images", token), proxy.url)
-    # Whether the first request came before expiry depends on the machine's speed; if it did,
-    # it was a success (so the 401 above came from expiry, not from a bad token).
-    assert first.status_code in (200, 401), first.text
-    assert body["expires_at"]
 
 
 def test_revoked_token_is_401_after_the_cache_ttl(glint_short_ttl, keystone):
@@ -126,18 +125,6 @@ def test_unscoped_token_gets_no_project_access(glint, keystone):
     create = glint.request("POST", "/v2/images", unscoped,
                            json={"name": "x", "disk_format": "raw", "container_format": "bare"})
     assert create.status_code in (401, 403), (create.status_code, create.text)
-
-
-def test_user_without_role_cannot_get_a_project_token(keystone):
-    """Keystone itself refuses a scope without a role: nothing for glint to check there."""
-    import requests
-
-    resp = requests.post(keystone.url + "/v3/auth/tokens", timeout=60, json={"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": "nobody", "domain": {"id": "default"},
-            "password": keystone.acc["users"]["nobody"]["password"]}}},
-        "scope": {"project": {"name": "alpha", "domain": {"id": "default"}}}}})
-    assert resp.status_code == 401
 
 
 # ---------------------------------------------------------------- roles
