@@ -18,6 +18,8 @@
 #   BENCH_REQUESTS     requests per metadata scenario and concurrency (default: 1000)
 #   BENCH_MAX_SECONDS  cap per scenario and concurrency (default: 30)
 #   BENCH_TRANSFER     bytes per transfer scenario and concurrency (default: 1 GiB)
+#   BENCH_SCENARIOS    metadata/transfer scenarios (default:
+#                      create,add-member,list-members,upload,download; "none" skips them)
 #   BENCH_SKIP_V1=1    skip the Glance 15 v1 peer (and shared-images)
 #   GLINT_PEER_DIR     the peer scripts (default: ../shared/peer next to the repository)
 set -euo pipefail
@@ -28,6 +30,7 @@ glance_max="${BENCH_GLANCE_MAX:-1000000}"
 requests="${BENCH_REQUESTS:-1000}"
 max_seconds="${BENCH_MAX_SECONDS:-30}"
 transfer="${BENCH_TRANSFER:-1073741824}"
+scenarios="${BENCH_SCENARIOS:-create,add-member,list-members,upload,download}"
 
 if [[ -z "${GLINT_BIN:-}" || -z "${GLINT_BENCH_BIN:-}" ]]; then
   (cd "$repo" && cargo build --release -p glint -p glint-bench)
@@ -96,8 +99,12 @@ bench() { "$GLINT_BENCH_BIN" run --requests "$requests" --max-seconds "$max_seco
   --transfer-bytes "$transfer" "$@"; }
 
 # ---------------------------------------------------------------- metadata and transfer
-bench --label glint --url "http://127.0.0.1:$p_glint" --server-pid "$glint_pid" --out "$work/glint.jsonl"
-bench --label glance --url "http://127.0.0.1:$p_glance" --server-pid "$glance_pid" --out "$work/glance.jsonl"
+if [[ "$scenarios" != none ]]; then
+  bench --label glint --scenarios "$scenarios" --url "http://127.0.0.1:$p_glint" \
+    --server-pid "$glint_pid" --out "$work/glint.jsonl"
+  bench --label glance --scenarios "$scenarios" --url "http://127.0.0.1:$p_glance" \
+    --server-pid "$glance_pid" --out "$work/glance.jsonl"
+fi
 
 if [[ "${BENCH_SKIP_V1:-}" != 1 ]]; then
   bench --label glint --scenarios shared-images --url "http://127.0.0.1:$p_glint" \

@@ -103,10 +103,10 @@ async fn main() -> anyhow::Result<()> {
                 ),
                 None => None,
             };
-            let mut failed = false;
+            // Failed requests are reported (ERRORS, and the table's errors column), not fatal:
+            // an overloaded server's 500s are part of what is measured.
             glint_bench::scenarios::run(&target, &plan, |m| {
                 println!("{}", describe(m));
-                failed |= m.errors > 0;
                 if let Some(f) = file.as_mut()
                     && let Ok(line) = serde_json::to_string(m)
                 {
@@ -114,9 +114,6 @@ async fn main() -> anyhow::Result<()> {
                 }
             })
             .await?;
-            if failed {
-                anyhow::bail!("some requests failed (see ERRORS above)");
-            }
         }
         Command::SeedSqlite {
             flavor,
