@@ -62,7 +62,10 @@ pub async fn add_member(
 /// `GET` of a JSON document; returns the body length.
 pub async fn get_json(target: &Target, caller: &Caller, path: &str) -> anyhow::Result<u64> {
     let response = target.request(caller, Method::GET, path).send().await?;
-    let body = expect(response, StatusCode::OK, path).await?.bytes().await?;
+    let body = expect(response, StatusCode::OK, path)
+        .await?
+        .bytes()
+        .await?;
     Ok(body.len() as u64)
 }
 
@@ -116,7 +119,10 @@ pub async fn shared_images_v1(
 ) -> anyhow::Result<usize> {
     let path = format!("/v1/shared-images/{member}");
     let response = target.request(caller, Method::GET, &path).send().await?;
-    let body: serde_json::Value = expect(response, StatusCode::OK, &path).await?.json().await?;
+    let body: serde_json::Value = expect(response, StatusCode::OK, &path)
+        .await?
+        .json()
+        .await?;
     Ok(body["shared_images"].as_array().map_or(0, Vec::len))
 }
 
@@ -125,7 +131,12 @@ static ZEROS: [u8; 1 << 20] = [0; 1 << 20];
 
 /// `PUT /v2/images/{id}/file` with `size` zero bytes, streamed in 1 MiB chunks with a
 /// Content-Length (as `glance image-upload --file` sends a regular file).
-pub async fn upload(target: &Target, owner: &Caller, image: &str, size: u64) -> anyhow::Result<u64> {
+pub async fn upload(
+    target: &Target,
+    owner: &Caller,
+    image: &str,
+    size: u64,
+) -> anyhow::Result<u64> {
     let chunk = ZEROS.len() as u64;
     let chunks = futures::stream::iter((0..size.div_ceil(chunk)).map(move |n| {
         let len = chunk.min(size - n * chunk) as usize;

@@ -50,19 +50,28 @@ pub fn table(ours: &[Measurement], theirs: &[Measurement]) -> String {
             ratio(a.req_per_s, b.req_per_s),
             ratio(a.p50_ms, b.p50_ms),
             ratio(a.p99_ms, b.p99_ms),
-            if transfer { ratio(a.mib_per_s, b.mib_per_s) } else { "-".into() },
-            ratio(
-                a.peak_rss_mib.unwrap_or(0.0),
-                b.peak_rss_mib.unwrap_or(0.0)
-            ),
+            if transfer {
+                ratio(a.mib_per_s, b.mib_per_s)
+            } else {
+                "-".into()
+            },
+            ratio(a.peak_rss_mib.unwrap_or(0.0), b.peak_rss_mib.unwrap_or(0.0)),
             num(a.req_per_s),
             num(b.req_per_s),
             num(a.p50_ms),
             num(a.p99_ms),
             num(b.p50_ms),
             num(b.p99_ms),
-            if transfer { num(a.mib_per_s) } else { "-".into() },
-            if transfer { num(b.mib_per_s) } else { "-".into() },
+            if transfer {
+                num(a.mib_per_s)
+            } else {
+                "-".into()
+            },
+            if transfer {
+                num(b.mib_per_s)
+            } else {
+                "-".into()
+            },
             rss(a),
             rss(b),
             a.requests,

@@ -25,7 +25,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "headers")]
         auth: AuthStyle,
         /// Scenarios, comma-separated, in the order to run.
-        #[arg(long, value_enum, value_delimiter = ',', default_value = "create,add-member,list-members,upload,download")]
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            default_value = "create,add-member,list-members,upload,download"
+        )]
         scenarios: Vec<Scenario>,
         #[arg(long, value_delimiter = ',', default_value = "1,16")]
         concurrency: Vec<usize>,

@@ -89,7 +89,13 @@ pub async fn run(
             images: plan.images,
             concurrency: 0,
         }
-        .measurement(Vec::new(), Vec::new(), 0, Duration::ZERO, rss::peak_rss_mib(pid));
+        .measurement(
+            Vec::new(),
+            Vec::new(),
+            0,
+            Duration::ZERO,
+            rss::peak_rss_mib(pid),
+        );
         report(&idle);
         out.push(idle);
     }

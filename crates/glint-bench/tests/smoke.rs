@@ -68,7 +68,10 @@ async fn every_scenario_runs_against_a_spawned_glint() {
             match m.scenario.as_str() {
                 "upload" | "download" => {
                     assert_eq!(m.requests, m.concurrency, "{m:?}");
-                    assert_eq!(m.bytes, (3 << 20) / m.concurrency as u64 * m.concurrency as u64);
+                    assert_eq!(
+                        m.bytes,
+                        (3 << 20) / m.concurrency as u64 * m.concurrency as u64
+                    );
                 }
                 _ => assert_eq!(m.requests, 7, "{m:?}"),
             }
