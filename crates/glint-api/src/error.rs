@@ -223,6 +223,35 @@ impl From<ServiceError> for ApiError {
     }
 }
 
+/// keystonemiddleware's 401 body (`auth_token.AuthProtocol.process_request`): its own JSON,
+/// whatever the request's `Accept`, as WebOb uses a body given to the exception as it is.
+const KEYSTONE_REJECTION: &str = r#"{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}"#;
+
+impl IntoResponse for crate::auth::AuthError {
+    fn into_response(self) -> Response {
+        use crate::auth::AuthError;
+        match self {
+            // Glance's `ContextMiddleware`: a bare `HTTPUnauthorized()`.
+            AuthError::NoCredentials => ApiError::new(StatusCode::UNAUTHORIZED).into_response(),
+            AuthError::TokenRejected => (
+                StatusCode::UNAUTHORIZED,
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json; charset=UTF-8"),
+                )],
+                KEYSTONE_REJECTION,
+            )
+                .into_response(),
+            // keystonemiddleware `fetch_token`: `HTTPServiceUnavailable(<detail>)`.
+            AuthError::IdentityUnavailable => ApiError::detailed(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The Keystone service is temporarily unavailable.",
+            )
+            .into_response(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = self.status.into_response();

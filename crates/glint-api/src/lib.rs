@@ -22,6 +22,7 @@ use axum::routing::get;
 use glint_service::Glint;
 use tower_http::catch_panic::CatchPanicLayer;
 
+pub use auth::keystone::Keystone;
 pub use auth::{AuthMode, AuthSettings};
 
 /// What every handler can reach.

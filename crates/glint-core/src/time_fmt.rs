@@ -28,6 +28,11 @@ impl Timestamp {
         Self(utc.replace_microsecond(micros).unwrap_or(utc))
     }
 
+    /// This time plus `micros` microseconds (the stored precision).
+    pub fn plus_micros(&self, micros: i64) -> Self {
+        Self(self.0 + time::Duration::microseconds(micros))
+    }
+
     /// The database form, e.g. `2026-11-28T15:58:28.956944Z`.
     pub fn to_stored(&self) -> String {
         self.0.format(STORED).unwrap_or_default()

@@ -132,12 +132,13 @@ impl Db {
         Ok(out)
     }
 
-    /// Writes every mutable metadata column of `image`; when `expected_status` is given, only if
-    /// the stored status still is that (returns whether a row changed). Properties are replaced.
+    /// Writes every mutable metadata column of `image`; when `expected` is given, only if the
+    /// stored status and `updated_at` still are those (returns whether a row changed): the
+    /// compare-and-set of an optimistic read-modify-write. Properties and tags are replaced.
     pub async fn update_image(
         &self,
         image: &Image,
-        expected_status: Option<ImageStatus>,
+        expected: Option<(ImageStatus, Timestamp)>,
     ) -> Result<bool, DbError> {
         let mut tx = self.pool.begin().await?;
         let mut b = SqlBuilder::new("UPDATE images SET name = ");
@@ -171,9 +172,11 @@ impl Db {
             .push(" WHERE id = ")
             .push_bind(Bind::Text(image.id.as_str().into()))
             .push(" AND deleted = 0");
-        if let Some(status) = expected_status {
+        if let Some((status, updated_at)) = expected {
             b.push(" AND status = ")
-                .push_bind(Bind::Text(status.as_str().into()));
+                .push_bind(Bind::Text(status.as_str().into()))
+                .push(" AND updated_at = ")
+                .push_bind(Bind::Text(updated_at.to_stored()));
         }
         let changed = b.query()?.execute(&mut *tx).await?.rows_affected();
         if changed == 0 {
@@ -266,18 +269,32 @@ impl Db {
     }
 
     /// Soft-deletes an image: status `deleted`, `deleted = 1`, its locations marked deleted and
-    /// its memberships removed, in one transaction. False when it was already deleted.
-    pub async fn soft_delete_image(&self, id: &ImageId, now: Timestamp) -> Result<bool, DbError> {
+    /// its memberships removed, in one transaction. With `expected`, only if the stored status
+    /// and `updated_at` still are those (the caller decided on that record: its location is the
+    /// blob to discard, its `protected` flag was checked). False when it was already deleted or
+    /// (with `expected`) changed meanwhile.
+    pub async fn soft_delete_image(
+        &self,
+        id: &ImageId,
+        now: Timestamp,
+        expected: Option<(ImageStatus, Timestamp)>,
+    ) -> Result<bool, DbError> {
         let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE images SET status = 'deleted', deleted = 1, deleted_at = $1, updated_at = $1 \
-             WHERE id = $2 AND deleted = 0",
-        )
-        .bind(now.to_stored())
-        .bind(id.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let mut b =
+            SqlBuilder::new("UPDATE images SET status = 'deleted', deleted = 1, deleted_at = ");
+        b.push_bind(Bind::Text(now.to_stored()))
+            .push(", updated_at = ")
+            .push_bind(Bind::Text(now.to_stored()))
+            .push(" WHERE id = ")
+            .push_bind(Bind::Text(id.as_str().into()))
+            .push(" AND deleted = 0");
+        if let Some((status, updated_at)) = expected {
+            b.push(" AND status = ")
+                .push_bind(Bind::Text(status.as_str().into()))
+                .push(" AND updated_at = ")
+                .push_bind(Bind::Text(updated_at.to_stored()));
+        }
+        let changed = b.query()?.execute(&mut *tx).await?.rows_affected();
         if changed == 0 {
             return Ok(false);
         }
@@ -336,3 +353,6 @@ async fn write_tags(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -78,7 +78,7 @@ pub fn list_sql_shape(query: &ImageListQuery) -> String {
     list_sql(query, None).sql().to_owned()
 }
 
-/// The list query's SQL and bound values.
+/// The one query of a list page: scope, filters, keyset condition after `marker`, sort, limit.
 fn list_sql(query: &ImageListQuery, marker: Option<&Image>) -> SqlBuilder {
     let mut b = SqlBuilder::new(&format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE "));
     push_scope(&mut b, &query.scope);
@@ -306,4 +306,61 @@ fn push_keyset(b: &mut SqlBuilder, sort: &[(SortKey, SortDir)], marker: &Image) 
             .push(")");
     }
     b.push(")");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pool::DbOptions;
+    use glint_core::MemberStatus;
+    use sqlx::Row;
+
+    /// The plan SQLite picks for a tenant's list without statistics (glint never runs ANALYZE):
+    /// a walk of `ix_images_created_at` in sort order that stops after one page. Not a
+    /// MULTI-INDEX OR over every image shared with the caller followed by a sort of them all,
+    /// which took 4 s per page at a million images (migration 0004, BENCHMARKS.md).
+    #[tokio::test]
+    async fn tenant_lists_walk_the_created_at_index() {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}", dir.path().join("glint.db").display());
+        let db = Db::connect(&url, &DbOptions::default())
+            .await
+            .expect("connect");
+        db.migrate().await.expect("migrate");
+        let v2 = ListScope::V2 {
+            tenant: Some("t".into()),
+            admin: false,
+            member_status: Some(MemberStatus::Accepted),
+            visibility: VisibilityFilter::Default,
+        };
+        for scope in [ListScope::Tenant("t".into()), v2] {
+            let query = ImageListQuery {
+                scope,
+                filters: ImageFilters {
+                    os_hidden: Some(false),
+                    ..ImageFilters::default()
+                },
+                deleted: DeletedFilter::Exclude,
+                hide_killed: true,
+                sort: Vec::new(),
+                limit: 25,
+                marker: None,
+            };
+            let b = list_sql(&query, None);
+            let rows = sqlx::query_with(
+                sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {}", b.sql())),
+                b.arguments().expect("arguments"),
+            )
+            .fetch_all(&db.pool)
+            .await
+            .expect("plan");
+            let plan: Vec<String> = rows
+                .iter()
+                .map(|r| r.try_get::<String, _>("detail").expect("detail"))
+                .collect();
+            let plan = plan.join("\n");
+            assert!(!plan.contains("MULTI-INDEX OR"), "{plan}");
+            assert!(plan.contains("USING INDEX ix_images_created_at"), "{plan}");
+        }
+    }
 }

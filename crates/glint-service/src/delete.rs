@@ -1,6 +1,6 @@
 //! Deleting an image: soft delete of the record and its memberships, then the bytes.
 
-use crate::update::ensure_mutable;
+use crate::update::{OPTIMISTIC_ATTEMPTS, changed_concurrently, ensure_mutable};
 use crate::{Glint, ServiceError, ensure_writable};
 use glint_core::policy::Action;
 use glint_core::time_fmt::Timestamp;
@@ -16,37 +16,41 @@ impl Glint {
     ) -> Result<(), ServiceError> {
         ensure_writable(ctx)?;
         self.authorize(ctx, Action::DeleteImage)?;
-        let image = self.find_visible(ctx, raw_id).await?.image;
-        if image.protected {
-            return Err(ServiceError::Forbidden("Image is protected".into()));
+        // Checked and deleted with a compare-and-set on the record read: an upload finishing
+        // or a metadata change in between makes it re-read and decide again, so that the blob
+        // discarded is the one the deleted record pointed to (none is left behind) and a
+        // `protected` set meanwhile is honoured.
+        for _ in 0..OPTIMISTIC_ATTEMPTS {
+            let image = self.find_visible(ctx, raw_id).await?.image;
+            if image.protected {
+                return Err(ServiceError::Forbidden("Image is protected".into()));
+            }
+            if image.status == ImageStatus::PendingDelete {
+                return Err(ServiceError::Forbidden(
+                    "Forbidden to delete a pending_delete image.".into(),
+                ));
+            }
+            if image.deleted || image.status == ImageStatus::Deleted {
+                return Err(ServiceError::NotFound(format!(
+                    "Image {} not found.",
+                    image.id
+                )));
+            }
+            ensure_mutable(ctx, &image, raw_id, "delete")?;
+            let expected = Some((image.status, image.updated_at));
+            if self
+                .db
+                .soft_delete_image(&image.id, Timestamp::now(), expected)
+                .await?
+            {
+                // The record is gone for everybody once committed; the bytes follow. A
+                // failure here leaves an unreferenced blob that the store scrub removes.
+                if let Some(key) = &image.location {
+                    self.discard_blob(key).await;
+                }
+                return Ok(());
+            }
         }
-        if image.status == ImageStatus::PendingDelete {
-            return Err(ServiceError::Forbidden(
-                "Forbidden to delete a pending_delete image.".into(),
-            ));
-        }
-        if image.deleted || image.status == ImageStatus::Deleted {
-            return Err(ServiceError::NotFound(format!(
-                "Image {} not found.",
-                image.id
-            )));
-        }
-        ensure_mutable(ctx, &image, raw_id, "delete")?;
-        if !self
-            .db
-            .soft_delete_image(&image.id, Timestamp::now())
-            .await?
-        {
-            return Err(ServiceError::NotFound(format!(
-                "Image {} not found.",
-                image.id
-            )));
-        }
-        // The record is gone for everybody once committed; the bytes follow. A failure here
-        // leaves an unreferenced blob that the store scrub removes.
-        if let Some(key) = &image.location {
-            self.discard_blob(key).await;
-        }
-        Ok(())
+        Err(changed_concurrently(raw_id))
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::create::NewImage;
 use crate::read::Download;
+use crate::update::{OPTIMISTIC_ATTEMPTS, changed_concurrently, next_updated_at};
 use crate::upload::UploadCheck;
 use crate::{Glint, ServiceError, ensure_writable};
 use bytes::Bytes;
@@ -127,7 +128,8 @@ impl Glint {
     /// `PATCH /v2/images/{id}`: `changes` builds the new record from the current one (the JSON
     /// patch, applied by the adapter). Rules, in Glance's order: `publicize_image` /
     /// `communitize_image` when a change asks for that visibility, then `modify_image`; an
-    /// empty patch checks nothing and changes nothing.
+    /// empty patch checks nothing and changes nothing. A write that loses an optimistic race
+    /// re-reads the image and runs the checks and the patch again (no lost update).
     pub async fn v2_update_image<F>(
         &self,
         ctx: &RequestContext,
@@ -137,37 +139,44 @@ impl Glint {
         changes: F,
     ) -> Result<Image, ServiceError>
     where
-        F: FnOnce(&Image) -> Result<Image, ServiceError>,
+        F: Fn(&Image) -> Result<Image, ServiceError>,
     {
         ensure_writable(ctx)?;
-        let seen = self.find_v2(ctx, raw_id).await?;
-        if !has_changes {
-            return Ok(seen.image);
+        for _ in 0..OPTIMISTIC_ATTEMPTS {
+            let seen = self.find_v2(ctx, raw_id).await?;
+            if !has_changes {
+                return Ok(seen.image);
+            }
+            let target = Target::of_image(ctx, &seen.image, seen.is_member);
+            match requested_visibility {
+                Some(Visibility::Public) => self.require(ctx, Rule::PublicizeImage, &target)?,
+                Some(Visibility::Community) => {
+                    self.require(ctx, Rule::CommunitizeImage, &target)?
+                }
+                _ => {}
+            }
+            self.require(ctx, Rule::ModifyImage, &target)?;
+            let current = seen.image;
+            let mut updated = changes(&current)?;
+            if updated.owner != current.owner && !ctx.is_admin {
+                return Err(ServiceError::ForbiddenDetail(
+                    "Owner can't be updated by non admin.".into(),
+                ));
+            }
+            self.check_property_quota(updated.properties.len())?;
+            self.check_tag_quota(updated.tags.len())?;
+            updated.id = current.id.clone();
+            updated.updated_at = next_updated_at(&current);
+            if self.save_if_unchanged(&current, &updated).await? {
+                return Ok(updated);
+            }
         }
-        let target = Target::of_image(ctx, &seen.image, seen.is_member);
-        match requested_visibility {
-            Some(Visibility::Public) => self.require(ctx, Rule::PublicizeImage, &target)?,
-            Some(Visibility::Community) => self.require(ctx, Rule::CommunitizeImage, &target)?,
-            _ => {}
-        }
-        self.require(ctx, Rule::ModifyImage, &target)?;
-        let current = seen.image;
-        let mut updated = changes(&current)?;
-        if updated.owner != current.owner && !ctx.is_admin {
-            return Err(ServiceError::ForbiddenDetail(
-                "Owner can't be updated by non admin.".into(),
-            ));
-        }
-        self.check_property_quota(updated.properties.len())?;
-        self.check_tag_quota(updated.tags.len())?;
-        updated.id = current.id.clone();
-        updated.updated_at = Timestamp::now();
-        self.save_if_unchanged(&current, &updated).await?;
-        Ok(updated)
+        Err(changed_concurrently(raw_id))
     }
 
     /// `PUT /v2/images/{id}/tags/{tag}` (idempotent) and `DELETE …/tags/{tag}` (404 when the
-    /// tag is absent: Glance `Tag <tag> not found`). Both need `modify_image`.
+    /// tag is absent: Glance `Tag <tag> not found`). Both need `modify_image`; retried like
+    /// [`Glint::v2_update_image`].
     pub async fn v2_set_tag(
         &self,
         ctx: &RequestContext,
@@ -176,68 +185,75 @@ impl Glint {
         present: bool,
     ) -> Result<(), ServiceError> {
         ensure_writable(ctx)?;
-        let seen = self.find_v2(ctx, raw_id).await?;
-        self.require(
-            ctx,
-            Rule::ModifyImage,
-            &Target::of_image(ctx, &seen.image, seen.is_member),
-        )?;
-        let current = seen.image;
-        let mut updated = current.clone();
-        let has = current.tags.iter().any(|t| t == tag);
-        match (present, has) {
-            (true, true) => return Ok(()),
-            (true, false) => {
-                updated.tags.push(tag.to_owned());
-                self.check_tag_quota(updated.tags.len())?;
+        for _ in 0..OPTIMISTIC_ATTEMPTS {
+            let seen = self.find_v2(ctx, raw_id).await?;
+            self.require(
+                ctx,
+                Rule::ModifyImage,
+                &Target::of_image(ctx, &seen.image, seen.is_member),
+            )?;
+            let current = seen.image;
+            let mut updated = current.clone();
+            let has = current.tags.iter().any(|t| t == tag);
+            match (present, has) {
+                (true, true) => return Ok(()),
+                (true, false) => {
+                    updated.tags.push(tag.to_owned());
+                    self.check_tag_quota(updated.tags.len())?;
+                }
+                (false, true) => updated.tags.retain(|t| t != tag),
+                // Glance answers a bare 404 here.
+                (false, false) => return Err(ServiceError::TagNotFound),
             }
-            (false, true) => updated.tags.retain(|t| t != tag),
-            // Glance answers a bare 404 here.
-            (false, false) => return Err(ServiceError::TagNotFound),
+            updated.updated_at = next_updated_at(&current);
+            if self.save_if_unchanged(&current, &updated).await? {
+                return Ok(());
+            }
         }
-        updated.updated_at = Timestamp::now();
-        self.save_if_unchanged(&current, &updated).await
+        Err(changed_concurrently(raw_id))
     }
 
     /// `DELETE /v2/images/{id}`: `delete_image`, then protected (403), then the soft delete and
-    /// the blob.
+    /// the blob — with a compare-and-set on the record read, re-read on a lost race (as
+    /// [`Glint::delete_image`]).
     pub async fn v2_delete_image(
         &self,
         ctx: &RequestContext,
         raw_id: &str,
     ) -> Result<(), ServiceError> {
         ensure_writable(ctx)?;
-        let seen = self.find_v2(ctx, raw_id).await.map_err(|err| match err {
-            ServiceError::ImageNotFound(_) => {
-                ServiceError::NotFound(format!("Failed to find image {raw_id} to delete"))
+        let not_found =
+            || ServiceError::NotFound(format!("Failed to find image {raw_id} to delete"));
+        for _ in 0..OPTIMISTIC_ATTEMPTS {
+            let seen = self.find_v2(ctx, raw_id).await.map_err(|err| match err {
+                ServiceError::ImageNotFound(_) => not_found(),
+                other => other,
+            })?;
+            self.require(
+                ctx,
+                Rule::DeleteImage,
+                &Target::of_image(ctx, &seen.image, seen.is_member),
+            )?;
+            let image = seen.image;
+            if image.protected {
+                return Err(ServiceError::Forbidden(format!(
+                    "Image {} is protected and cannot be deleted.",
+                    image.id
+                )));
             }
-            other => other,
-        })?;
-        self.require(
-            ctx,
-            Rule::DeleteImage,
-            &Target::of_image(ctx, &seen.image, seen.is_member),
-        )?;
-        let image = seen.image;
-        if image.protected {
-            return Err(ServiceError::Forbidden(format!(
-                "Image {} is protected and cannot be deleted.",
-                image.id
-            )));
+            let expected = Some((image.status, image.updated_at));
+            if self
+                .db
+                .soft_delete_image(&image.id, Timestamp::now(), expected)
+                .await?
+            {
+                if let Some(key) = &image.location {
+                    self.discard_blob(key).await;
+                }
+                return Ok(());
+            }
         }
-        if !self
-            .db
-            .soft_delete_image(&image.id, Timestamp::now())
-            .await?
-        {
-            return Err(ServiceError::NotFound(format!(
-                "Failed to find image {raw_id} to delete"
-            )));
-        }
-        if let Some(key) = &image.location {
-            self.discard_blob(key).await;
-        }
-        Ok(())
+        Err(changed_concurrently(raw_id))
     }
 
     /// `PUT /v2/images/{id}/file`: `upload_image`, then the status must be `queued` (Glance:
@@ -370,37 +386,36 @@ impl Glint {
         to: ImageStatus,
     ) -> Result<(), ServiceError> {
         ensure_writable(ctx)?;
-        let seen = self.find_v2(ctx, raw_id).await?;
-        self.require(
-            ctx,
-            rule,
-            &Target::of_image(ctx, &seen.image, seen.is_member),
-        )?;
-        let status = seen.image.status;
-        if status == to {
-            return Ok(());
+        // The status is read, checked and moved with a compare-and-set; a move that lost the
+        // race re-reads and decides again on the new status (two concurrent deactivates both
+        // succeed, as one after the other would; a delete in between makes it a 404).
+        for _ in 0..OPTIMISTIC_ATTEMPTS {
+            let seen = self.find_v2(ctx, raw_id).await?;
+            self.require(
+                ctx,
+                rule,
+                &Target::of_image(ctx, &seen.image, seen.is_member),
+            )?;
+            let status = seen.image.status;
+            if status == to {
+                return Ok(());
+            }
+            if status != from {
+                return Err(ServiceError::Forbidden(format!(
+                    "Not allowed to {} image in status '{}'",
+                    rule.name(),
+                    status.as_str()
+                )));
+            }
+            if self
+                .db
+                .transition_status(&seen.image.id, &[from], to, Timestamp::now())
+                .await?
+            {
+                return Ok(());
+            }
         }
-        let refused = || {
-            ServiceError::Forbidden(format!(
-                "Not allowed to {} image in status '{}'",
-                rule.name(),
-                status.as_str()
-            ))
-        };
-        if status != from {
-            return Err(refused());
-        }
-        if !self
-            .db
-            .transition_status(&seen.image.id, &[from], to, Timestamp::now())
-            .await?
-        {
-            return Err(ServiceError::Conflict(format!(
-                "Image {} was changed by another request; retry",
-                seen.image.id
-            )));
-        }
-        Ok(())
+        Err(changed_concurrently(raw_id))
     }
 
     /// The v2 image lookup: `find_visible`, deleted images are gone for everybody (admins too:

@@ -19,7 +19,7 @@ pub use settings::{Location, S3Settings, Secret};
 use bytes::Bytes;
 use futures::stream::BoxStream;
 use futures::{Stream, StreamExt, TryStreamExt};
-use hashing::ImageHasher;
+use hashing::{HashThreadGone, ImageHasher, PipelinedHasher};
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart};
 use std::fmt::Display;
@@ -98,7 +98,8 @@ impl BlobStore {
             .await
             .map_err(StoreError::backend)?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
-        let mut hasher = ImageHasher::default();
+        // md5 and sha512 run on threads of their own while this task receives and writes.
+        let mut hasher = PipelinedHasher::start();
         let mut body = std::pin::pin!(body);
         let outcome: Result<(), StoreError> = async {
             while let Some(chunk) = body.next().await {
@@ -106,12 +107,12 @@ impl BlobStore {
                 if hasher.size() + chunk.len() as u64 > limit {
                     return Err(StoreError::TooLarge { limit });
                 }
-                hasher.update(&chunk);
                 writer
                     .wait_for_capacity(PARTS_IN_FLIGHT)
                     .await
                     .map_err(StoreError::backend)?;
-                writer.put(chunk);
+                writer.put(chunk.clone());
+                hasher.update(chunk).await.map_err(hash_failed)?;
             }
             Ok(())
         }
@@ -122,13 +123,18 @@ impl BlobStore {
             }
             return Err(err);
         }
-        if let Err(err) = writer.finish().await {
+        // The last part's write and the digests' tails overlap too.
+        let (written, digests) = tokio::join!(writer.finish(), hasher.finish());
+        if let Err(err) = written {
             // `finish` aborts the upload itself; the delete covers a completion that reached
             // the server but whose answer was lost, so that no object is left either way.
             self.remove_quietly(key).await;
             return Err(StoreError::backend(err));
         }
-        let (size, md5, sha512) = hasher.finish();
+        let Ok((size, md5, sha512)) = digests else {
+            self.remove_quietly(key).await;
+            return Err(hash_failed(HashThreadGone));
+        };
         Ok(StoredBlob {
             key: key.to_owned(),
             size,
@@ -213,6 +219,11 @@ impl BlobStore {
             Err(e) => Err(StoreError::backend(e)),
         }
     }
+}
+
+/// A digest thread died: the bytes cannot be vouched for, so the upload fails (a 5xx).
+fn hash_failed(_: HashThreadGone) -> StoreError {
+    StoreError::Backend("a digest thread ended before the upload did".into())
 }
 
 #[cfg(test)]

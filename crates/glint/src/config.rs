@@ -4,6 +4,7 @@
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use glint_api::AuthMode;
+use glint_api::auth::keystone::{KeystoneSettings, Secret, ServiceCredentials};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -89,12 +90,40 @@ impl std::fmt::Debug for SecretString {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthConfig {
-    /// `trusted-headers`, `fake-token` or `noauth`.
+    /// `trusted-headers`, `keystone`, `fake-token` or `noauth`.
     pub mode: AuthMode,
     /// Serve callers without credentials as read-only anonymous users (public images only).
     pub allow_anonymous: bool,
     /// Allow `noauth` (everyone is admin) on a non-loopback address. Never in production.
     pub force_noauth: bool,
+    /// Used by `mode = "keystone"` only.
+    pub keystone: KeystoneConfig,
+}
+
+/// `[auth.keystone]`: keystonemiddleware's `[keystone_authtoken]` for glint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KeystoneConfig {
+    /// Keystone's URL, with or without `/v3` (e.g. `http://127.0.0.1:5000`).
+    pub url: Option<String>,
+    /// The service user glint validates tokens as, with its project (password authentication).
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    pub project_name: Option<String>,
+    pub user_domain_name: String,
+    pub project_domain_name: String,
+    /// Or an application credential instead of user, password and project.
+    pub application_credential_id: Option<String>,
+    pub application_credential_secret: Option<SecretString>,
+    /// What 401 answers name in `WWW-Authenticate: Keystone uri="…"`; default `url`.
+    pub www_authenticate_uri: Option<String>,
+    /// Seconds a validated token is trusted without asking Keystone again (never past its own
+    /// expiry); 0 = ask every time.
+    pub cache_ttl_secs: u64,
+    /// Validated tokens remembered at most.
+    pub cache_size: u64,
+    /// Seconds for each call to Keystone; past it the request is answered 503.
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -211,6 +240,111 @@ impl Default for AuthConfig {
             mode: AuthMode::TrustedHeaders,
             allow_anonymous: false,
             force_noauth: false,
+            keystone: KeystoneConfig::default(),
+        }
+    }
+}
+
+impl Default for KeystoneConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            username: None,
+            password: None,
+            project_name: None,
+            user_domain_name: "Default".into(),
+            project_domain_name: "Default".into(),
+            application_credential_id: None,
+            application_credential_secret: None,
+            www_authenticate_uri: None,
+            cache_ttl_secs: 300,
+            cache_size: 10_000,
+            timeout_secs: 10,
+        }
+    }
+}
+
+impl KeystoneConfig {
+    /// The validated settings, or what is missing or wrong, in terms of the configuration keys.
+    pub fn settings(&self) -> anyhow::Result<KeystoneSettings> {
+        let Some(url) = self.url.as_deref().filter(|u| !u.trim().is_empty()) else {
+            anyhow::bail!(
+                "auth.mode = \"keystone\" needs auth.keystone.url (e.g. http://127.0.0.1:5000)"
+            );
+        };
+        let settings = KeystoneSettings::new(
+            url,
+            self.credentials()?,
+            self.www_authenticate_uri.as_deref(),
+        )?;
+        Ok(KeystoneSettings {
+            cache_ttl: Duration::from_secs(self.cache_ttl_secs),
+            cache_size: self.cache_size,
+            timeout: Duration::from_secs(self.timeout_secs.max(1)),
+            ..settings
+        })
+    }
+
+    fn credentials(&self) -> anyhow::Result<ServiceCredentials> {
+        let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
+        let secret_set = |v: &Option<SecretString>| v.as_ref().is_some_and(|s| !s.0.is_empty());
+        let app_cred =
+            set(&self.application_credential_id) || secret_set(&self.application_credential_secret);
+        let password = set(&self.username) || secret_set(&self.password) || set(&self.project_name);
+        match (app_cred, password) {
+            (true, true) => anyhow::bail!(
+                "auth.keystone: set either username/password/project_name or \
+                 application_credential_id/application_credential_secret, not both"
+            ),
+            (true, false) => match (
+                &self.application_credential_id,
+                &self.application_credential_secret,
+            ) {
+                (Some(id), Some(secret)) if !id.is_empty() && !secret.0.is_empty() => {
+                    Ok(ServiceCredentials::ApplicationCredential {
+                        id: id.clone(),
+                        secret: Secret::new(secret.0.clone()),
+                    })
+                }
+                _ => anyhow::bail!(
+                    "auth.keystone: application_credential_id and application_credential_secret \
+                     go together"
+                ),
+            },
+            (false, true) => {
+                let missing: Vec<&str> = [
+                    ("username", set(&self.username)),
+                    ("password", secret_set(&self.password)),
+                    ("project_name", set(&self.project_name)),
+                ]
+                .into_iter()
+                .filter(|(_, present)| !present)
+                .map(|(name, _)| name)
+                .collect();
+                if !missing.is_empty() {
+                    anyhow::bail!(
+                        "auth.keystone: the service user needs {} too",
+                        missing.join(", ")
+                    );
+                }
+                Ok(ServiceCredentials::Password {
+                    username: self.username.clone().unwrap_or_default(),
+                    password: Secret::new(
+                        self.password
+                            .as_ref()
+                            .map(|p| p.0.clone())
+                            .unwrap_or_default(),
+                    ),
+                    user_domain_name: self.user_domain_name.clone(),
+                    project_name: self.project_name.clone().unwrap_or_default(),
+                    project_domain_name: self.project_domain_name.clone(),
+                })
+            }
+            (false, false) => anyhow::bail!(
+                "auth.mode = \"keystone\" needs service credentials: auth.keystone.username, \
+                 password and project_name, or application_credential_id and \
+                 application_credential_secret"
+            ),
         }
     }
 }
@@ -340,13 +474,31 @@ impl Config {
         }
     }
 
-    /// A copy fit to print or log: database password and S3 secret replaced by `***`.
+    /// The Keystone settings when `auth.mode = "keystone"` (checked: a clear error names what is
+    /// missing), `None` in the other modes.
+    pub fn keystone_settings(&self) -> anyhow::Result<Option<KeystoneSettings>> {
+        if self.auth.mode != AuthMode::Keystone {
+            return Ok(None);
+        }
+        self.auth.keystone.settings().map(Some)
+    }
+
+    /// A copy fit to print or log: database password, S3 secret and Keystone secrets replaced
+    /// by `***`.
     pub fn redacted(&self) -> Config {
         let mut shown = self.clone();
         shown.database.url = Some(redact_url(&self.database_url()));
         shown.store.url = Some(self.store_url());
+        let hidden = || Some(SecretString("***".into()));
         if shown.store.secret_access_key.is_some() {
-            shown.store.secret_access_key = Some(SecretString("***".into()));
+            shown.store.secret_access_key = hidden();
+        }
+        let keystone = &mut shown.auth.keystone;
+        if keystone.password.is_some() {
+            keystone.password = hidden();
+        }
+        if keystone.application_credential_secret.is_some() {
+            keystone.application_credential_secret = hidden();
         }
         shown
     }
@@ -486,6 +638,80 @@ mod tests {
             assert!(error.to_string().contains("modde"), "{error}");
             Ok(())
         });
+    }
+
+    fn keystone_config(toml: &str) -> Result<Config, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        figment = figment.merge(Toml::string(toml));
+        figment.extract()
+    }
+
+    #[test]
+    fn keystone_settings_are_checked_with_clear_errors() {
+        let error = |toml: &str| {
+            keystone_config(toml)
+                .expect("parses")
+                .keystone_settings()
+                .expect_err("refused")
+                .to_string()
+        };
+        let base = "[auth]\nmode = \"keystone\"\n[auth.keystone]\n";
+        assert!(error(base).contains("auth.keystone.url"));
+        let with_url = format!("{base}url = \"http://127.0.0.1:5000/v3\"\n");
+        assert!(error(&with_url).contains("service credentials"));
+        let partial = format!("{with_url}username = \"glint\"\n");
+        let message = error(&partial);
+        assert!(
+            message.contains("password") && message.contains("project_name"),
+            "{message}"
+        );
+        let both = format!(
+            "{with_url}username = \"glint\"\npassword = \"pw\"\nproject_name = \"service\"\n\
+             application_credential_id = \"ac\"\n"
+        );
+        assert!(error(&both).contains("not both"));
+        let half_app_cred = format!("{with_url}application_credential_id = \"ac\"\n");
+        assert!(error(&half_app_cred).contains("go together"));
+        let bad_url = format!(
+            "{base}url = \"keystone:5000\"\napplication_credential_id = \"ac\"\n\
+             application_credential_secret = \"s\"\n"
+        );
+        assert!(error(&bad_url).contains("not an http"));
+
+        let good = format!(
+            "{with_url}username = \"glint\"\npassword = \"pw\"\nproject_name = \"service\"\n\
+             cache_ttl_secs = 60\n"
+        );
+        let config = keystone_config(&good).expect("parses");
+        let settings = config
+            .keystone_settings()
+            .expect("valid")
+            .expect("keystone");
+        assert_eq!(settings.base_url, "http://127.0.0.1:5000");
+        assert_eq!(settings.www_authenticate_uri, "http://127.0.0.1:5000/v3");
+        assert_eq!(settings.cache_ttl, Duration::from_secs(60));
+        assert_eq!(settings.cache_size, 10_000);
+        assert!(matches!(
+            settings.credentials,
+            ServiceCredentials::Password { ref user_domain_name, .. } if user_domain_name == "Default"
+        ));
+        // Other modes ignore the section.
+        let other = keystone_config("[auth]\nmode = \"fake-token\"\n").expect("parses");
+        assert!(other.keystone_settings().expect("fine").is_none());
+    }
+
+    #[test]
+    fn keystone_secrets_are_never_shown() {
+        let config = keystone_config(
+            "[auth.keystone]\npassword = \"hunter2\"\napplication_credential_secret = \"ac-s3cret\"\n",
+        )
+        .expect("parses");
+        let shown = serde_json::to_string(&config.redacted()).expect("json");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("ac-s3cret"),
+            "{shown}"
+        );
+        assert!(!format!("{config:?}").contains("hunter2"));
     }
 
     #[test]

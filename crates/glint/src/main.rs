@@ -29,7 +29,7 @@ enum Command {
         /// Data directory for the default SQLite file and image store.
         #[arg(long)]
         data_dir: Option<PathBuf>,
-        /// trusted-headers, fake-token or noauth.
+        /// trusted-headers, keystone, fake-token or noauth.
         #[arg(long, value_parser = parse_auth)]
         auth: Option<AuthMode>,
     },
@@ -80,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::CheckConfig => {
             glint::policy_file::load(config.policy.file.as_deref())?;
+            config.keystone_settings()?;
             println!("{}", as_json(&config.redacted()));
             Ok(())
         }

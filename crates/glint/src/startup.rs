@@ -49,6 +49,8 @@ pub fn open_store_at(config: &Config, url: &str) -> anyhow::Result<BlobStore> {
 impl Application {
     /// Opens everything and binds `config.bind` (port 0 picks a free port).
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        // Settings errors first: nothing is opened for a configuration that cannot serve.
+        let keystone = config.keystone_settings()?;
         let listener = TcpListener::bind(&config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
@@ -85,10 +87,12 @@ impl Application {
         // dead processes are reset and orphan blobs removed (RELIABILITY.md §1).
         tokio::spawn(glint.clone().heartbeat());
         tokio::spawn(glint.clone().scrub_periodically());
-        let auth = AuthSettings {
-            mode: config.auth.mode,
-            allow_anonymous: config.auth.allow_anonymous,
-        };
+        let mut auth = AuthSettings::new(config.auth.mode, config.auth.allow_anonymous);
+        if let Some(settings) = keystone {
+            tracing::info!(keystone = %settings.base_url, "validating tokens with Keystone");
+            auth.keystone =
+                Some(glint_api::Keystone::new(settings).context("building the Keystone client")?);
+        }
         Ok(Self {
             listener,
             router: glint_api::app(glint.clone(), auth),

@@ -26,6 +26,9 @@ pub(crate) fn image_call(err: ServiceError) -> ApiError {
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("Image exceeds the storage quota: {err}"),
         ),
+        // An image deleted while its data streamed in: v1 answers 412, v2 410 (Glance
+        // `ImageDataController.upload` raises `HTTPGone`).
+        ServiceError::PreconditionFailed(message) => ApiError::explained(StatusCode::GONE, message),
         other => other.into(),
     }
 }

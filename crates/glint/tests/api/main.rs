@@ -14,6 +14,7 @@ mod images;
 mod images_errors;
 mod inventory_v1;
 mod inventory_v2;
+mod keystone;
 mod limits;
 mod members;
 mod members_errors;

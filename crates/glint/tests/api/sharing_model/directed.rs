@@ -1,7 +1,7 @@
 //! Hand-written operation sequences through the model, for paths random runs reach rarely.
 
 use super::ops::{MemberRef, Op, Who};
-use super::{ADMIN, run_case};
+use super::{ADMIN, ANONYMOUS, run_case};
 
 /// Hand-written sequences through the same model, for paths random runs reach rarely:
 /// publicizing, outsiders on public images, chains of sharers, the quota, admins on deleted
@@ -14,7 +14,7 @@ fn directed_sequences_match_the_reference_model() {
     const B: usize = 1;
     const C: usize = 2;
     const D: usize = 3;
-    const ADMIN_MEMBER: usize = 4;
+    const ADMIN_MEMBER: usize = 5;
     let img = Some(0); // the newest image
     let add = |who: usize, member: usize, can_share: Option<bool>, flat: bool| Add {
         who: Who::Actor(who),
@@ -41,6 +41,7 @@ fn directed_sequences_match_the_reference_model() {
     let delete = |who: usize| Delete {
         who: Who::Actor(who),
         image: img,
+        v2: false,
     };
     let v2_add = |who: usize, member: usize| V2Add {
         who: Who::Actor(who),
@@ -60,17 +61,89 @@ fn directed_sequences_match_the_reference_model() {
         image: img,
         member: Pool(member),
     };
+    let visibility = |who: usize, v: usize| SetVisibility {
+        who: Who::Actor(who),
+        image: img,
+        visibility: v,
+    };
+    let upload = |who: usize, seed: u8, v2: bool| Upload {
+        who: Who::Actor(who),
+        image: img,
+        seed,
+        v2,
+    };
+    let v2_delete = |who: usize| Delete {
+        who: Who::Actor(who),
+        image: img,
+        v2: true,
+    };
+    // Indices into `Visibility::ALL`.
+    const PUBLIC: usize = 0;
+    const COMMUNITY: usize = 1;
+    const SHARED: usize = 2;
+    const PRIVATE: usize = 3;
+    const E: usize = 4;
     const PENDING: usize = 0;
     const ACCEPTED: usize = 1;
     const REJECTED: usize = 2;
     const INVALID: usize = 3;
     let sequences: Vec<Vec<Op>> = vec![
+        // The four visibilities, uploads and the anonymous caller: members of a private image
+        // (added through v1, D15) see nothing until it is shared; community images are read
+        // by all but listed by others only on request; anonymous callers change nothing.
+        vec![
+            Create {
+                actor: A,
+                data: None,
+                v2: Some(PRIVATE),
+            },
+            add(A, B, Some(true), false),
+            v2_add(A, C),
+            upload(B, 4, false),
+            upload(E, 4, true),
+            upload(ANONYMOUS, 4, true),
+            upload(A, 4, true),
+            upload(A, 5, false),
+            visibility(B, SHARED),
+            visibility(A, COMMUNITY),
+            update(B, None),
+            delete(B),
+            v2_delete(B),
+            add(ANONYMOUS, D, None, false),
+            visibility(A, SHARED),
+            v2_status(None, B, ACCEPTED),
+            add(B, D, None, false),
+            v2_status(None, D, REJECTED),
+            visibility(A, PUBLIC),
+            visibility(ADMIN, PUBLIC),
+            v2_add(A, E),
+            update(A, Some(false)),
+            v2_add(A, E),
+            visibility(ANONYMOUS, PRIVATE),
+            visibility(A, PRIVATE),
+            replace(B, &[(E, None)]),
+            remove(A, B),
+            v2_delete(ANONYMOUS),
+            v2_delete(A),
+            v2_delete(A),
+            Create {
+                actor: ADMIN,
+                data: Some(2),
+                v2: Some(PUBLIC),
+            },
+            v2_delete(E),
+            delete(E),
+            visibility(ADMIN, COMMUNITY),
+            add(ADMIN, E, None, false),
+            delete(ANONYMOUS),
+        ],
         // v2 members mixed with v1: statuses, who may set them, removal, re-adding, public
         // images, the quota (413 before 409), admins.
         vec![
             Create {
                 actor: A,
                 data: Some(5),
+                v2: None,
             },
             v2_add(A, B),
             v2_add(A, B),
@@ -111,6 +184,7 @@ fn directed_sequences_match_the_reference_model() {
             Create {
                 actor: A,
                 data: Some(3),
+                v2: None,
             },
             update(A, Some(true)),
             update(B, Some(true)),
@@ -142,6 +216,7 @@ fn directed_sequences_match_the_reference_model() {
             Create {
                 actor: A,
                 data: Some(9),
+                v2: None,
             },
             add(A, B, Some(true), true),
             add(B, C, Some(true), false),
@@ -168,6 +243,7 @@ fn directed_sequences_match_the_reference_model() {
             Create {
                 actor: B,
                 data: None,
+                v2: None,
             },
             add(B, A, None, false),
             add(B, C, None, false),
@@ -188,6 +264,7 @@ fn directed_sequences_match_the_reference_model() {
             Create {
                 actor: ADMIN,
                 data: Some(1),
+                v2: None,
             },
             add(ADMIN, A, None, false),
             replace(A, &[]),
@@ -204,6 +281,7 @@ fn directed_sequences_match_the_reference_model() {
             Delete {
                 who: Who::Actor(ADMIN),
                 image: None,
+                v2: false,
             },
             Add {
                 who: Who::Actor(A),

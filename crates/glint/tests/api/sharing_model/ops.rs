@@ -1,7 +1,9 @@
 //! Operations: random generation (proptest strategies) and application to server and model.
 
-use super::model::{Model, ModelImage, actor, actor_of, caller, member_name, pick, resolve};
-use super::{MAX_STEPS, MEMBER_POOL, MIN_STEPS, MISSING, QUOTA};
+use super::model::{
+    Actor, Model, ModelImage, Visibility, actor, actor_of, caller, member_name, pick, resolve,
+};
+use super::{ADMIN, ANONYMOUS, MAX_STEPS, MEMBER_POOL, MIN_STEPS, MISSING, QUOTA};
 use crate::helpers::*;
 use proptest::prelude::*;
 use reqwest::StatusCode;
@@ -10,7 +12,7 @@ use serde_json::{Value, json};
 /// Who performs an operation.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Who {
-    /// One of the five actors (0–3 tenants, 4 admin).
+    /// One of the actors (0–4 tenants, `ADMIN`, `ANONYMOUS`).
     Actor(usize),
     /// Whoever owns the chosen image (so that successful changes are frequent).
     ImageOwner,
@@ -18,8 +20,28 @@ pub(super) enum Who {
 
 #[derive(Debug, Clone)]
 pub(super) enum Op {
-    /// `POST /v1/images` by an actor, with data (→ active) or without (→ queued).
-    Create { actor: usize, data: Option<u8> },
+    /// An image created by a tenant or the admin, with data (→ active) or without (→ queued):
+    /// `v2` None: `POST /v1/images` (visibility `shared`); Some(v): `POST /v2/images` with
+    /// visibility `Visibility::ALL[v]` (only what the creator may set), then its data through
+    /// `PUT /v2/images/{i}/file`.
+    Create {
+        actor: usize,
+        data: Option<u8>,
+        v2: Option<usize>,
+    },
+    /// Data for an image: `PUT /v1/images/{i}` with a body, or (`v2`) `PUT /v2/images/{i}/file`.
+    Upload {
+        who: Who,
+        image: Option<usize>,
+        seed: u8,
+        v2: bool,
+    },
+    /// `PATCH /v2/images/{i}` replacing `/visibility` with `Visibility::ALL[visibility]`.
+    SetVisibility {
+        who: Who,
+        image: Option<usize>,
+        visibility: usize,
+    },
     /// `PUT /v1/images/{i}/members/{m}`; `can_share` None = no body; `flat`: D1's flat body.
     Add {
         who: Who,
@@ -40,8 +62,12 @@ pub(super) enum Op {
         image: Option<usize>,
         member: MemberRef,
     },
-    /// `DELETE /v1/images/{i}`.
-    Delete { who: Who, image: Option<usize> },
+    /// `DELETE /v1/images/{i}`, or (`v2`) `DELETE /v2/images/{i}`.
+    Delete {
+        who: Who,
+        image: Option<usize>,
+        v2: bool,
+    },
     /// `PUT /v1/images/{i}` renaming it, optionally with `x-image-meta-is_public`.
     Update {
         who: Who,
@@ -77,14 +103,24 @@ pub(super) const STATUSES: [&str; 4] = ["pending", "accepted", "rejected", "Acce
 
 fn who() -> impl Strategy<Value = Who> {
     prop_oneof![
-        1 => (0..5usize).prop_map(Who::Actor),
-        1 => Just(Who::ImageOwner),
+        5 => (0..=ANONYMOUS).prop_map(Who::Actor),
+        4 => Just(Who::ImageOwner),
     ]
 }
 
+/// Creators: the five tenants and the admin (anonymous callers create nothing). Through v2 a
+/// tenant may choose `community`, `shared` or `private`; only the admin `public` too.
 fn create() -> impl Strategy<Value = Op> {
-    (0..5usize, proptest::option::weighted(0.8, any::<u8>()))
-        .prop_map(|(actor, data)| Op::Create { actor, data })
+    (
+        0..=ADMIN,
+        proptest::option::weighted(0.7, any::<u8>()),
+        proptest::option::of(0..Visibility::ALL.len()),
+    )
+        .prop_map(|(actor, data, v2)| Op::Create {
+            actor,
+            data,
+            v2: v2.map(|v| if v == 0 && actor != ADMIN { 2 } else { v }),
+        })
 }
 
 /// A run: starts with an image, then random operations.
@@ -136,7 +172,12 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(who, image, list)| Op::Replace { who, image, list }),
         2 => (who(), image(), member_ref())
             .prop_map(|(who, image, member)| Op::Remove { who, image, member }),
-        1 => (who(), image()).prop_map(|(who, image)| Op::Delete { who, image }),
+        1 => (who(), image(), any::<bool>())
+            .prop_map(|(who, image, v2)| Op::Delete { who, image, v2 }),
+        2 => (who(), image(), any::<u8>(), any::<bool>())
+            .prop_map(|(who, image, seed, v2)| Op::Upload { who, image, seed, v2 }),
+        2 => (who(), image(), 0..Visibility::ALL.len())
+            .prop_map(|(who, image, visibility)| Op::SetVisibility { who, image, visibility }),
         2 => (who(), image(), proptest::option::of(any::<bool>()))
             .prop_map(|(who, image, is_public)| Op::Update { who, image, is_public }),
         3 => (who(), image(), member_ref())
@@ -173,22 +214,121 @@ fn dedup(list: &[(usize, Option<bool>)]) -> Vec<(String, Option<bool>)> {
     out
 }
 
+/// The bytes an upload with `seed` sends.
+fn data_of(seed: u8) -> Vec<u8> {
+    vec![seed; 1 + usize::from(seed % 7)]
+}
+
+/// Everything that changes state is refused to anonymous callers before anything else
+/// (v1-sharing §3.2 step 2, v2-sharing §3: `Read-only access`; DECISIONS D18).
+const READ_ONLY: StatusCode = StatusCode::FORBIDDEN;
+
+/// The image an operation targets: its index in the model and its id (a never-existing one
+/// for `None`).
+fn target(model: &Model, image: Option<usize>) -> (Option<usize>, String) {
+    let index = pick(model, image);
+    let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
+    (index, id)
+}
+
 /// Runs one operation against the server and the model; returns (got, expected) statuses.
 pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusCode, StatusCode) {
     match op {
-        Op::Create { actor: index, data } => {
+        Op::Create {
+            actor: index,
+            data,
+            v2,
+        } => {
             let a = actor(*index);
-            let bytes = data.map(|seed| vec![seed; 1 + usize::from(seed % 7)]);
-            let id = caller(app, a)
-                .create_image_id("model", bytes.as_deref())
-                .await;
+            let c = caller(app, a);
+            let bytes = data.map(data_of);
+            let (id, visibility) = match v2 {
+                None => (
+                    c.create_image_id("model", bytes.as_deref()).await,
+                    Visibility::Shared,
+                ),
+                Some(v) => {
+                    let visibility = Visibility::ALL[*v];
+                    let id = c.v2_create_id("model", visibility.as_str()).await;
+                    if let Some(bytes) = &bytes {
+                        let status = c.v2_upload(&id, bytes).await;
+                        if status != StatusCode::NO_CONTENT {
+                            return (status, StatusCode::NO_CONTENT);
+                        }
+                    }
+                    (id, visibility)
+                }
+            };
             model.images.push(ModelImage::new(
                 id,
                 a.project,
+                visibility,
                 bytes.as_deref().map(md5_hex),
             ));
-            // create_image_id asserts 201 itself.
+            // The create helpers assert 201 themselves.
             (StatusCode::CREATED, StatusCode::CREATED)
+        }
+        Op::Upload {
+            who,
+            image,
+            seed,
+            v2,
+        } => {
+            let (index, id) = target(model, *image);
+            let a = resolve(model, *who, index);
+            let bytes = data_of(*seed);
+            let c = caller(app, a);
+            let got = if *v2 {
+                c.v2_upload(&id, &bytes).await
+            } else {
+                send(
+                    c.put(&format!("/v1/images/{id}"))
+                        .header("content-type", "application/octet-stream")
+                        .body(bytes.clone()),
+                )
+                .await
+                .status()
+            };
+            let img = index.map(|i| &mut model.images[i]);
+            let want = if a.anonymous {
+                READ_ONLY
+            } else if *v2 {
+                v2_upload(img, a, &bytes)
+            } else {
+                v1_upload(img, a, &bytes)
+            };
+            (got, want)
+        }
+        Op::SetVisibility {
+            who,
+            image,
+            visibility,
+        } => {
+            let (index, id) = target(model, *image);
+            let a = resolve(model, *who, index);
+            let visibility = Visibility::ALL[*visibility];
+            let got = caller(app, a)
+                .v2_patch(
+                    &id,
+                    json!([{ "op": "replace", "path": "/visibility", "value": visibility.as_str() }]),
+                )
+                .await
+                .status();
+            let want = match index.map(|i| &mut model.images[i]) {
+                _ if a.anonymous => READ_ONLY,
+                None => StatusCode::NOT_FOUND,
+                Some(img) if !img.v2_visible_to(a) => StatusCode::NOT_FOUND,
+                // `publicize_image` (admin only), `communitize_image` and `modify_image`
+                // (the owner's project or an admin), in Glance's order; all 403.
+                Some(_) if visibility == Visibility::Public && !a.admin => StatusCode::FORBIDDEN,
+                Some(img) if !(a.admin || a.owns(img.owner)) => StatusCode::FORBIDDEN,
+                Some(img) => {
+                    // Memberships stay stored whatever the visibility (v2-sharing §1.1).
+                    img.visibility = visibility;
+                    StatusCode::OK
+                }
+            };
+            (got, want)
         }
         Op::Add {
             who,
@@ -197,10 +337,9 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             can_share,
             flat,
         } => {
-            let index = pick(model, *image);
+            let (index, id) = target(model, *image);
             let a = resolve(model, *who, index);
             let member = member_name(model, index, *member);
-            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
             let body = can_share.map(|b| {
                 if *flat {
                     json!({ "can_share": b })
@@ -210,6 +349,7 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             });
             let got = caller(app, a).add_member(&id, member, body).await;
             let want = match index {
+                _ if a.anonymous => READ_ONLY,
                 None => StatusCode::NOT_FOUND,
                 Some(i) => {
                     let img = &mut model.images[i];
@@ -235,9 +375,8 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             (got, want)
         }
         Op::Replace { who, image, list } => {
-            let index = pick(model, *image);
+            let (index, id) = target(model, *image);
             let a = resolve(model, *who, index);
-            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
             let body: Vec<Value> = list
                 .iter()
                 .map(|(m, flag)| match flag {
@@ -248,6 +387,7 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             let got = caller(app, a).replace_members(&id, json!(body)).await;
             let wanted = dedup(list);
             let want = match index {
+                _ if a.anonymous => READ_ONLY,
                 None => StatusCode::NOT_FOUND,
                 Some(i) => {
                     let img = &mut model.images[i];
@@ -287,12 +427,12 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             (got, want)
         }
         Op::Remove { who, image, member } => {
-            let index = pick(model, *image);
+            let (index, id) = target(model, *image);
             let a = resolve(model, *who, index);
             let member = member_name(model, index, *member);
-            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
             let got = caller(app, a).remove_member(&id, member).await;
             let want = match index {
+                _ if a.anonymous => READ_ONLY,
                 None => StatusCode::NOT_FOUND,
                 Some(i) => {
                     let img = &mut model.images[i];
@@ -308,32 +448,39 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             };
             (got, want)
         }
-        Op::Delete { who, image } => {
-            let index = pick(model, *image);
+        Op::Delete { who, image, v2 } => {
+            let (index, id) = target(model, *image);
             let a = resolve(model, *who, index);
-            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
-            let got = send(caller(app, a).delete(&format!("/v1/images/{id}")))
+            let prefix = if *v2 { "v2" } else { "v1" };
+            let got = send(caller(app, a).delete(&format!("/{prefix}/images/{id}")))
                 .await
                 .status();
-            let want = match index {
+            let img = index.map(|i| &mut model.images[i]);
+            let want = match img {
+                _ if a.anonymous => READ_ONLY,
+                // Non-admins cannot see it; admins: `Image <id> not found.` (§5.6); v2: a
+                // deleted image is gone for everybody.
                 None => StatusCode::NOT_FOUND,
-                Some(i) => {
-                    let img = &mut model.images[i];
-                    if !img.visible_to(a) || img.deleted {
-                        // Non-admins cannot see it; admins: `Image <id> not found.` (§5.6).
-                        StatusCode::NOT_FOUND
-                    } else if a.admin || img.owner == a.project {
-                        // §5.6: 200, and all memberships are soft-deleted with the image.
-                        img.deleted = true;
-                        img.members.clear();
-                        StatusCode::OK
-                    } else if img.public {
-                        StatusCode::FORBIDDEN
+                Some(img) if !img.v2_visible_to(a) => StatusCode::NOT_FOUND,
+                Some(img) if a.admin || a.owns(img.owner) => {
+                    // v1 §5.6: 200; v2: 204. All memberships go with the image.
+                    img.deleted = true;
+                    img.members.clear();
+                    if *v2 {
+                        StatusCode::NO_CONTENT
                     } else {
-                        // A member of a shared image: D11.
-                        StatusCode::NOT_FOUND
+                        StatusCode::OK
                     }
                 }
+                // v2: `delete_image` (owner or admin) → 403 for anyone else who sees it.
+                Some(_) if *v2 => StatusCode::FORBIDDEN,
+                // v1: others' public and community images 403; a member of a shared image: D11.
+                Some(img)
+                    if matches!(img.visibility, Visibility::Public | Visibility::Community) =>
+                {
+                    StatusCode::FORBIDDEN
+                }
+                Some(_) => StatusCode::NOT_FOUND,
             };
             (got, want)
         }
@@ -342,9 +489,8 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             image,
             is_public,
         } => {
-            let index = pick(model, *image);
+            let (index, id) = target(model, *image);
             let a = resolve(model, *who, index);
-            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
             let mut request = caller(app, a)
                 .put(&format!("/v1/images/{id}"))
                 .header("x-image-meta-name", "renamed");
@@ -353,9 +499,9 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
                     request.header("x-image-meta-is_public", if *p { "true" } else { "false" });
             }
             let got = send(request).await.status();
-            let want = if *is_public == Some(true) && !a.admin {
+            let want = if a.anonymous || (*is_public == Some(true) && !a.admin) {
                 // v1-images §1.4/§5.5: `publicize_image` (admin only) is enforced before the
-                // image is looked up.
+                // image is looked up; anonymous callers are read-only.
                 StatusCode::FORBIDDEN
             } else {
                 match index {
@@ -367,12 +513,19 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
                         } else if img.deleted {
                             // Only admins get here: `Forbidden to update deleted image.`
                             StatusCode::FORBIDDEN
-                        } else if a.admin || img.owner == a.project {
-                            if let Some(p) = is_public {
-                                img.public = *p;
+                        } else if a.admin || a.owns(img.owner) {
+                            // §2.3: is_public true → public, anything else → shared (also
+                            // from private and community).
+                            match is_public {
+                                Some(true) => img.visibility = Visibility::Public,
+                                Some(false) => img.visibility = Visibility::Shared,
+                                None => {}
                             }
                             StatusCode::OK
-                        } else if img.public {
+                        } else if matches!(
+                            img.visibility,
+                            Visibility::Public | Visibility::Community
+                        ) {
                             StatusCode::FORBIDDEN
                         } else {
                             StatusCode::NOT_FOUND
@@ -383,21 +536,21 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             (got, want)
         }
         Op::V2Add { who, image, member } => {
-            let index = pick(model, *image);
+            let (index, id) = target(model, *image);
             let a = resolve(model, *who, index);
             let member = member_name(model, index, *member);
-            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
             let got = caller(app, a).v2_add_member(&id, member).await.status();
             let want = match index {
+                _ if a.anonymous => READ_ONLY,
                 None => StatusCode::NOT_FOUND,
                 Some(i) => {
                     let img = &mut model.images[i];
-                    if !img.member_call_lookup_ok(a) {
+                    if !img.v2_visible_to(a) {
                         StatusCode::NOT_FOUND
-                    } else if img.public {
+                    } else if !img.shared() {
                         // Only shared images have members (§4.1 step 3).
                         StatusCode::FORBIDDEN
-                    } else if !(a.admin || img.owner == a.project) {
+                    } else if !(a.admin || a.owns(img.owner)) {
                         // `add_member`: the owner's project or an admin; v1's `can_share`
                         // means nothing here.
                         StatusCode::FORBIDDEN
@@ -421,33 +574,33 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             member,
             status,
         } => {
-            let index = pick(model, *image);
+            let (index, id) = target(model, *image);
             let member = member_name(model, index, *member);
             let a = if *by_member {
                 actor_of(member)
             } else {
                 resolve(model, *who, index)
             };
-            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
             let value = STATUSES[*status];
             let got = caller(app, a)
                 .v2_set_member_status(&id, member, value)
                 .await
                 .status();
             let want = match index {
+                _ if a.anonymous => READ_ONLY,
                 None => StatusCode::NOT_FOUND,
                 Some(i) => {
                     let img = &mut model.images[i];
-                    if !img.member_call_lookup_ok(a) {
+                    if !img.v2_visible_to(a) {
                         StatusCode::NOT_FOUND
-                    } else if img.public {
+                    } else if !img.shared() {
                         StatusCode::FORBIDDEN
                     } else if img.row(member).is_none()
-                        || !(a.admin || img.owner == a.project || member == a.project)
+                        || !(a.admin || a.owns(img.owner) || member == a.project)
                     {
                         // §4.4 step 6: rows others than the caller's own are not found.
                         StatusCode::NOT_FOUND
-                    } else if !(a.admin || img.owner != a.project) {
+                    } else if !a.admin && a.owns(img.owner) {
                         // `modify_member`: the member itself or an admin, never the owner.
                         StatusCode::FORBIDDEN
                     } else if *status >= 3 {
@@ -461,24 +614,24 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             (got, want)
         }
         Op::V2Remove { who, image, member } => {
-            let index = pick(model, *image);
+            let (index, id) = target(model, *image);
             let a = resolve(model, *who, index);
             let member = member_name(model, index, *member);
-            let id = index.map_or(MISSING.to_owned(), |i| model.images[i].id.clone());
             let got = caller(app, a).v2_remove_member(&id, member).await.status();
             let want = match index {
+                _ if a.anonymous => READ_ONLY,
                 None => StatusCode::NOT_FOUND,
                 Some(i) => {
                     let img = &mut model.images[i];
-                    if !img.member_call_lookup_ok(a) {
+                    if !img.v2_visible_to(a) {
                         StatusCode::NOT_FOUND
-                    } else if img.public {
+                    } else if !img.shared() {
                         StatusCode::FORBIDDEN
                     } else if img.row(member).is_none()
-                        || !(a.admin || img.owner == a.project || member == a.project)
+                        || !(a.admin || a.owns(img.owner) || member == a.project)
                     {
                         StatusCode::NOT_FOUND
-                    } else if !(a.admin || img.owner == a.project) {
+                    } else if !(a.admin || a.owns(img.owner)) {
                         // `delete_member`: a member cannot remove itself (it may reject).
                         StatusCode::FORBIDDEN
                     } else {
@@ -489,5 +642,46 @@ pub(super) async fn apply(app: &TestApp, model: &mut Model, op: &Op) -> (StatusC
             };
             (got, want)
         }
+    }
+}
+
+/// v1-images §5.5 for `PUT /v1/images/{i}` with data, in Glance's order: lookup (404),
+/// deleted (admins: 403), data on a non-queued image (409), then the ownership check of the
+/// registry (others' public/community images 403, a member of a shared one 404: D11).
+fn v1_upload(img: Option<&mut ModelImage>, a: Actor, bytes: &[u8]) -> StatusCode {
+    let Some(img) = img else {
+        return StatusCode::NOT_FOUND;
+    };
+    if !img.visible_to(a) {
+        StatusCode::NOT_FOUND
+    } else if img.deleted {
+        StatusCode::FORBIDDEN
+    } else if img.md5.is_some() {
+        StatusCode::CONFLICT
+    } else if a.admin || a.owns(img.owner) {
+        img.md5 = Some(md5_hex(bytes));
+        StatusCode::OK
+    } else if matches!(img.visibility, Visibility::Public | Visibility::Community) {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}
+
+/// `PUT /v2/images/{i}/file`: lookup (404), `upload_image` (the owner's project or an admin,
+/// else 403), then the status must be `queued` (409).
+fn v2_upload(img: Option<&mut ModelImage>, a: Actor, bytes: &[u8]) -> StatusCode {
+    let Some(img) = img else {
+        return StatusCode::NOT_FOUND;
+    };
+    if !img.v2_visible_to(a) {
+        StatusCode::NOT_FOUND
+    } else if !(a.admin || a.owns(img.owner)) {
+        StatusCode::FORBIDDEN
+    } else if img.md5.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        img.md5 = Some(md5_hex(bytes));
+        StatusCode::NO_CONTENT
     }
 }
