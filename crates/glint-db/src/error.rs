@@ -12,6 +12,10 @@ pub enum DbError {
     /// A stored value could not be decoded: a bug or a hand-edited database.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// A value the database cannot hold or compare: PostgreSQL refuses NUL characters in text
+    /// (SQLSTATE 22021, 22P05). The request's fault, answered 400 rather than 500.
+    #[error("value the database cannot represent: {0}")]
+    Unrepresentable(String),
     #[error("database error: {0}")]
     Other(String),
 }
@@ -22,6 +26,13 @@ impl From<sqlx::Error> for DbError {
             sqlx::Error::Database(db) if db.is_unique_violation() => DbError::Duplicate,
             sqlx::Error::Database(db) if db.code().is_some_and(|c| is_outage_code(&c)) => {
                 DbError::Unavailable(err.to_string())
+            }
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .is_some_and(|c| matches!(c.as_ref(), "22021" | "22P05")) =>
+            {
+                DbError::Unrepresentable(db.message().to_owned())
             }
             sqlx::Error::Io(_)
             | sqlx::Error::PoolTimedOut

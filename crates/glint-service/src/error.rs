@@ -174,6 +174,10 @@ impl From<DbError> for ServiceError {
         match err {
             DbError::Unavailable(m) => ServiceError::Unavailable(m),
             DbError::Duplicate => ServiceError::Internal("unexpected duplicate key".into()),
+            DbError::Unrepresentable(_) => ServiceError::BadRequest(
+                "The request contains a character the image database cannot store (such as NUL)."
+                    .into(),
+            ),
             other => ServiceError::Internal(other.to_string()),
         }
     }

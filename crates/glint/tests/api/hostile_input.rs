@@ -86,9 +86,17 @@ async fn unknown_filter_names_are_values_never_sql() {
         ("x' OR '1'='1", "1"),
         ("name) OR 1=1 --", "x"),
         ("p.name", "' OR 1=1 --"),
-        ("\u{1F4A3}", "\u{0}"),
     ] {
         let query = format!("{}={}", urlencode(name), urlencode(value));
+        assert_eq!(v2_ids(&app, &query).await, Vec::<String>::new(), "{query}");
+    }
+    // A NUL character: SQLite compares it (nothing matches); PostgreSQL cannot hold it in text
+    // and refuses the statement, which is the request's fault (400), never a 500.
+    let query = format!("{}={}", urlencode("\u{1F4A3}"), urlencode("\u{0}"));
+    if std::env::var_os("GLINT_TEST_DATABASE_URL").is_some() {
+        let response = send(caller.get(&format!("/v2/images?{query}"))).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+    } else {
         assert_eq!(v2_ids(&app, &query).await, Vec::<String>::new(), "{query}");
     }
     // Filter values on known columns are bound too.
