@@ -4,7 +4,7 @@ use crate::update::{OPTIMISTIC_ATTEMPTS, changed_concurrently, ensure_mutable};
 use crate::{Glint, ServiceError, ensure_writable};
 use glint_core::policy::Action;
 use glint_core::time_fmt::Timestamp;
-use glint_core::{ImageStatus, RequestContext};
+use glint_core::{Image, ImageStatus, RequestContext};
 
 impl Glint {
     /// Deletes image `raw_id` (v1-images §5.6): protected → 403, pending_delete → 403, already
@@ -37,20 +37,30 @@ impl Glint {
                 )));
             }
             ensure_mutable(ctx, &image, raw_id, "delete")?;
-            let expected = Some((image.status, image.updated_at));
-            if self
-                .db
-                .soft_delete_image(&image.id, Timestamp::now(), expected)
-                .await?
-            {
-                // The record is gone for everybody once committed; the bytes follow. A
-                // failure here leaves an unreferenced blob that the store scrub removes.
-                if let Some(key) = &image.location {
-                    self.discard_blob(key).await;
-                }
+            if self.delete_if_unchanged(&image).await? {
                 return Ok(());
             }
         }
         Err(changed_concurrently(raw_id))
+    }
+
+    /// Soft-deletes `image` if its record is still as it was read (status and `updated_at`),
+    /// then discards its bytes; `false` when another writer changed it first, so the caller
+    /// re-reads and decides again (v1 and v2 deletes).
+    pub(crate) async fn delete_if_unchanged(&self, image: &Image) -> Result<bool, ServiceError> {
+        let expected = Some((image.status, image.updated_at));
+        if !self
+            .db
+            .soft_delete_image(&image.id, Timestamp::now(), expected)
+            .await?
+        {
+            return Ok(false);
+        }
+        // The record is gone for everybody once committed; the bytes follow. A failure here
+        // leaves an unreferenced blob that the store scrub removes.
+        if let Some(key) = &image.location {
+            self.discard_blob(key).await;
+        }
+        Ok(true)
     }
 }

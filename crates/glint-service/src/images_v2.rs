@@ -241,15 +241,7 @@ impl Glint {
                     image.id
                 )));
             }
-            let expected = Some((image.status, image.updated_at));
-            if self
-                .db
-                .soft_delete_image(&image.id, Timestamp::now(), expected)
-                .await?
-            {
-                if let Some(key) = &image.location {
-                    self.discard_blob(key).await;
-                }
+            if self.delete_if_unchanged(&image).await? {
                 return Ok(());
             }
         }
