@@ -27,7 +27,7 @@ impl Db {
     /// Inserts a new image with its properties in one transaction.
     /// A client-chosen id that exists already → [`DbError::Duplicate`].
     pub async fn insert_image(&self, image: &Image) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO images (id, name, disk_format, container_format, size, virtual_size, \
              status, visibility, checksum, os_hash_algo, os_hash_value, owner, min_disk, min_ram, \
@@ -140,7 +140,7 @@ impl Db {
         image: &Image,
         expected: Option<(ImageStatus, Timestamp)>,
     ) -> Result<bool, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let mut b = SqlBuilder::new("UPDATE images SET name = ");
         b.push_bind(text(&image.name))
             .push(", disk_format = ")
@@ -213,6 +213,7 @@ impl Db {
             .push(" AND deleted = 0 AND status IN (");
         let from: Vec<String> = from.iter().map(|s| s.as_str().to_owned()).collect();
         b.push_text_list(&from).push(")");
+        let _turn = self.writes.turn().await;
         let changed = b.query()?.execute(&self.pool).await?.rows_affected();
         Ok(changed > 0)
     }
@@ -228,7 +229,7 @@ impl Db {
         data: &UploadedData,
         now: Timestamp,
     ) -> Result<bool, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE images SET status = 'active', size = $1, checksum = $2, os_hash_algo = $3, \
              os_hash_value = $4, updated_at = $5, virtual_size = COALESCE($7, virtual_size) \
@@ -279,7 +280,7 @@ impl Db {
         now: Timestamp,
         expected: Option<(ImageStatus, Timestamp)>,
     ) -> Result<bool, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let mut b =
             SqlBuilder::new("UPDATE images SET status = 'deleted', deleted = 1, deleted_at = ");
         b.push_bind(Bind::Text(now.to_stored()))

@@ -20,6 +20,7 @@ mod rows;
 mod sql;
 mod uploads;
 mod usage;
+mod write_gate;
 
 pub use error::DbError;
 #[doc(hidden)]

@@ -5,6 +5,7 @@ use crate::error::DbError;
 use crate::pool::Db;
 use crate::rows::{IMAGE_COLUMNS, MEMBER_COLUMNS, image_from_row, membership_from_row};
 use crate::sql::SqlBuilder;
+use crate::write_gate::WriteTurn;
 use glint_core::time_fmt::Timestamp;
 use glint_core::{Image, ImageId, MemberId, MemberStatus, Membership};
 use sqlx::AssertSqlSafe;
@@ -101,7 +102,7 @@ impl Db {
         &self,
         image: &ImageId,
     ) -> Result<Option<MembershipTx>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let (turn, mut tx) = self.begin_write().await?;
         let locked = sqlx::query("UPDATE images SET id = id WHERE id = $1 AND deleted = 0")
             .bind(image.as_str())
             .execute(&mut *tx)
@@ -112,6 +113,7 @@ impl Db {
         }
         Ok(Some(MembershipTx {
             tx,
+            _turn: turn,
             image: image.clone(),
         }))
     }
@@ -124,6 +126,8 @@ fn stored_time(raw: &str) -> Result<Timestamp, DbError> {
 /// An open transaction holding the lock on one image's membership list.
 pub struct MembershipTx {
     tx: Transaction<'static, Any>,
+    /// Declared after `tx`, so dropped after it: the turn outlives the transaction.
+    _turn: WriteTurn,
     image: ImageId,
 }
 

@@ -2,6 +2,7 @@
 //! limits and (PostgreSQL) TLS.
 
 use crate::error::DbError;
+use crate::write_gate::{WriteGate, WriteTurn};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::path::PathBuf;
@@ -89,6 +90,8 @@ fn query_escape(value: &str) -> String {
 #[derive(Clone, Debug)]
 pub struct Db {
     pub(crate) pool: AnyPool,
+    /// Every write takes a turn here first (SQLite only; see [`WriteGate`]).
+    pub(crate) writes: WriteGate,
 }
 
 impl Db {
@@ -129,7 +132,20 @@ impl Db {
             })
             .connect_with(connect)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writes: WriteGate::for_backend(is_sqlite),
+        })
+    }
+
+    /// Waits for the turn to write, then opens the transaction. Keep the turn until the
+    /// transaction has ended: bind both (`let (_turn, mut tx) = …`; `_` alone would drop it).
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<(WriteTurn, sqlx::Transaction<'static, sqlx::Any>), DbError> {
+        let turn = self.writes.turn().await;
+        let tx = self.pool.begin().await?;
+        Ok((turn, tx))
     }
 
     /// Applies pending migrations (idempotent).

@@ -36,7 +36,7 @@ impl Db {
     /// `queued` → `saving` and the lease row, in one transaction. False when the image is not
     /// (or no longer) `queued`: another upload won the race.
     pub async fn begin_upload(&self, lease: &UploadLease) -> Result<bool, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE images SET status = 'saving', updated_at = $1 \
              WHERE id = $2 AND deleted = 0 AND status = 'queued'",
@@ -88,6 +88,7 @@ impl Db {
             .push_bind(Bind::Text(instance_id.to_owned()))
             .push(" AND blob_key IN (");
         b.push_text_list(blob_keys).push(")");
+        let _turn = self.writes.turn().await;
         Ok(b.query()?.execute(&self.pool).await?.rows_affected())
     }
 
@@ -101,7 +102,7 @@ impl Db {
         status: ImageStatus,
         now: Timestamp,
     ) -> Result<bool, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let released =
             sqlx::query("DELETE FROM image_uploads WHERE image_id = $1 AND blob_key = $2")
                 .bind(id.as_str())
@@ -156,7 +157,7 @@ impl Db {
         upload: &AbandonedUpload,
         now: Timestamp,
     ) -> Result<bool, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let claimed = sqlx::query(
             "DELETE FROM image_uploads WHERE image_id = $1 AND blob_key = $2 \
              AND lease_expires_at < $3",

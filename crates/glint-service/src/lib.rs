@@ -77,7 +77,10 @@ impl Default for Limits {
 pub struct Glint {
     db: Db,
     store: BlobStore,
-    policy: Policy,
+    /// Shared, not copied: axum clones the state into every route (hundreds, with the
+    /// `/v1.0`, `/v1.1` and `/v2.N` aliases), and a deep copy of the rule sets each time cost
+    /// 7.5 MiB of start-up heap (heaptrack, BENCHMARKS.md).
+    policy: Arc<Policy>,
     limits: Limits,
     scrub: ScrubSettings,
     uploads: Arc<leases::Uploads>,
@@ -97,7 +100,7 @@ impl Glint {
         Self {
             db,
             store,
-            policy,
+            policy: Arc::new(policy),
             limits,
             scrub: ScrubSettings::default(),
             uploads: leases::Uploads::new(),
