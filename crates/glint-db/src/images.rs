@@ -23,6 +23,13 @@ pub struct UploadedData {
     pub location: String,
 }
 
+/// An image's properties and tags, as stored beside its row.
+#[derive(Debug, Default)]
+pub(crate) struct Attributes {
+    pub properties: BTreeMap<String, String>,
+    pub tags: Vec<String>,
+}
+
 impl Db {
     /// Inserts a new image with its properties in one transaction.
     /// A client-chosen id that exists already → [`DbError::Duplicate`].
@@ -72,62 +79,47 @@ impl Db {
             return Ok(None);
         };
         let mut image = image_from_row(&row)?;
-        let ids = std::slice::from_ref(&image.id);
-        image.properties = self
-            .properties_of(ids)
+        let attributes = self
+            .attributes_of(std::slice::from_ref(&image.id))
             .await?
             .remove(&image.id)
             .unwrap_or_default();
-        image.tags = self
-            .tags_of(ids)
-            .await?
-            .remove(&image.id)
-            .unwrap_or_default();
+        image.properties = attributes.properties;
+        image.tags = attributes.tags;
         Ok(Some(image))
     }
 
-    /// Tags of several images in one query, each image's sorted.
-    pub(crate) async fn tags_of(
+    /// Properties and tags of several images, in one query (one round trip to the database
+    /// per list page or image, not two; BENCHMARKS.md). Each image's tags come sorted.
+    pub(crate) async fn attributes_of(
         &self,
         ids: &[ImageId],
-    ) -> Result<HashMap<ImageId, Vec<String>>, DbError> {
-        let mut out: HashMap<ImageId, Vec<String>> = HashMap::new();
+    ) -> Result<HashMap<ImageId, Attributes>, DbError> {
+        let mut out: HashMap<ImageId, Attributes> = HashMap::new();
         if ids.is_empty() {
             return Ok(out);
         }
-        let mut b = SqlBuilder::new("SELECT image_id, value FROM image_tags WHERE image_id IN (");
         let texts: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
-        b.push_text_list(&texts).push(") ORDER BY image_id, value");
-        let rows: Vec<AnyRow> = b.query()?.fetch_all(&self.pool).await?;
-        for row in rows {
-            let id: String = row.try_get("image_id")?;
-            out.entry(ImageId::from_stored(id))
-                .or_default()
-                .push(row.try_get("value")?);
-        }
-        Ok(out)
-    }
-
-    /// Properties of several images in one query.
-    pub(crate) async fn properties_of(
-        &self,
-        ids: &[ImageId],
-    ) -> Result<HashMap<ImageId, BTreeMap<String, String>>, DbError> {
-        let mut out: HashMap<ImageId, BTreeMap<String, String>> = HashMap::new();
-        if ids.is_empty() {
-            return Ok(out);
-        }
         let mut b = SqlBuilder::new(
-            "SELECT image_id, name, value FROM image_properties WHERE image_id IN (",
+            "SELECT image_id, 'p' AS kind, name, value FROM image_properties WHERE image_id IN (",
         );
-        let texts: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
-        b.push_text_list(&texts).push(")");
+        b.push_text_list(&texts).push(
+            ") UNION ALL SELECT image_id, 't' AS kind, value AS name, NULL AS value \
+             FROM image_tags WHERE image_id IN (",
+        );
+        b.push_text_list(&texts)
+            .push(") ORDER BY kind, image_id, name");
         let rows: Vec<AnyRow> = b.query()?.fetch_all(&self.pool).await?;
         for row in rows {
             let id: String = row.try_get("image_id")?;
-            out.entry(ImageId::from_stored(id))
-                .or_default()
-                .insert(row.try_get("name")?, row.try_get("value")?);
+            let kind: String = row.try_get("kind")?;
+            let name: String = row.try_get("name")?;
+            let attributes = out.entry(ImageId::from_stored(id)).or_default();
+            if kind == "t" {
+                attributes.tags.push(name);
+            } else {
+                attributes.properties.insert(name, row.try_get("value")?);
+            }
         }
         Ok(out)
     }

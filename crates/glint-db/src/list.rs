@@ -1,5 +1,5 @@
 //! Image lists: a validated [`ImageListQuery`] becomes one SQL query with keyset pagination,
-//! plus one query for the page's properties.
+//! plus one query for the page's properties and tags.
 
 use crate::error::DbError;
 use crate::pool::Db;
@@ -60,11 +60,11 @@ impl Db {
             .map(image_from_row)
             .collect::<Result<Vec<_>, _>>()?;
         let ids: Vec<_> = images.iter().map(|i| i.id.clone()).collect();
-        let mut properties = self.properties_of(&ids).await?;
-        let mut tags = self.tags_of(&ids).await?;
+        let mut attributes = self.attributes_of(&ids).await?;
         for image in &mut images {
-            image.properties = properties.remove(&image.id).unwrap_or_default();
-            image.tags = tags.remove(&image.id).unwrap_or_default();
+            let found = attributes.remove(&image.id).unwrap_or_default();
+            image.properties = found.properties;
+            image.tags = found.tags;
         }
         Ok(images)
     }

@@ -145,6 +145,17 @@ impl MembershipTx {
         rows.iter().map(membership_from_row).collect()
     }
 
+    /// How many live memberships the image has, as seen inside the transaction (the member
+    /// quota needs the number, not 100 decoded rows).
+    pub async fn count(&mut self) -> Result<u64, DbError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM image_members WHERE image_id = $1")
+            .bind(self.image.as_str())
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let n: i64 = row.try_get("n")?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     /// The live membership of `member`, as seen inside the transaction.
     pub async fn get(&mut self, member: &str) -> Result<Option<Membership>, DbError> {
         let sql = format!(

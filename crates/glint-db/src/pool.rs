@@ -109,15 +109,17 @@ impl Db {
             with_tls(url, options)?
         };
         let connect = AnyConnectOptions::from_str(&url)?;
-        // Every connection is checked before use (the default), so after a database restart
-        // the broken ones are dropped and new ones opened: the service recovers by itself.
+        // PostgreSQL connections are checked before use (the default), so after a database
+        // restart the broken ones are dropped and new ones opened: the service recovers by
+        // itself. A SQLite file does not restart, and the check is one more hop to the
+        // connection's worker thread for every query (3 per list page; BENCHMARKS.md).
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .min_connections(options.min_connections)
             .acquire_timeout(options.acquire_timeout)
             .idle_timeout(options.idle_timeout)
             .max_lifetime(options.max_lifetime)
-            .test_before_acquire(true)
+            .test_before_acquire(!is_sqlite)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if is_sqlite {

@@ -65,7 +65,7 @@ impl Glint {
             .begin_membership_change(&image.id)
             .await?
             .ok_or_else(|| ServiceError::ImageNotFound(raw_id.to_owned()))?;
-        let count = tx.members().await?.len() as u64;
+        let count = tx.count().await?;
         let maximum = self.limits.image_member_quota;
         if maximum >= 0 && count + 1 > maximum as u64 {
             return Err(ServiceError::V2MemberQuotaExceeded {

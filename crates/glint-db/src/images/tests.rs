@@ -50,3 +50,42 @@ async fn a_write_based_on_a_stale_read_changes_nothing() {
     assert_eq!(stored.name.as_deref(), Some("first"));
     assert_eq!(stored.properties.get("p").map(String::as_str), Some("v"));
 }
+
+/// Properties and tags come back from one query: each image gets its own, a tag spelled like a
+/// property name stays a tag, and tags come sorted.
+#[tokio::test]
+async fn properties_and_tags_stay_with_their_image() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (db, first) = db_with_image(&dir).await;
+    let mut first = first;
+    first.properties.insert("x".into(), "1".into());
+    first.properties.insert("y".into(), "2".into());
+    first.tags = vec!["b".into(), "a".into()];
+    first.updated_at = first.updated_at.plus_micros(1);
+    assert!(db.update_image(&first, None).await.expect("update"));
+    let mut second = Image::new(
+        ImageId::generate(),
+        Some("owner".into()),
+        at("2026-01-01T00:00:01.000000Z"),
+    );
+    second.tags = vec!["x".into()];
+    db.insert_image(&second).await.expect("second");
+
+    let got = db.get_image(&first.id).await.expect("get").expect("exists");
+    assert_eq!(got.properties, first.properties);
+    assert_eq!(got.tags, vec!["a".to_owned(), "b".to_owned()]);
+    let got = db
+        .get_image(&second.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert!(got.properties.is_empty(), "{:?}", got.properties);
+    assert_eq!(got.tags, vec!["x".to_owned()]);
+
+    let both = db
+        .attributes_of(&[first.id.clone(), second.id.clone()])
+        .await
+        .expect("attributes");
+    assert_eq!(both[&first.id].properties.len(), 2);
+    assert_eq!(both[&second.id].tags, vec!["x".to_owned()]);
+}

@@ -86,3 +86,26 @@ async fn re_added_member_keeps_its_first_created_at() {
     );
     tx.commit().await.expect("commit");
 }
+
+/// The member quota counts live memberships only: removed members do not count.
+#[tokio::test]
+async fn count_sees_live_memberships_inside_the_transaction() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (db, image) = db_with_image(&dir).await;
+    let now = at("2026-01-02T00:00:00.000000Z");
+    let mut tx = change(&db, &image).await;
+    assert_eq!(tx.count().await.expect("count"), 0);
+    for name in ["a", "b", "c"] {
+        let m = MemberId::parse(name).expect("id");
+        tx.insert(&m, false, MemberStatus::Pending, now)
+            .await
+            .expect("insert");
+    }
+    assert_eq!(tx.count().await.expect("count"), 3);
+    tx.delete(&MemberId::parse("b").expect("id"))
+        .await
+        .expect("delete");
+    assert_eq!(tx.count().await.expect("count"), 2);
+    tx.commit().await.expect("commit");
+    assert_eq!(db.list_members(&image).await.expect("list").len(), 2);
+}
