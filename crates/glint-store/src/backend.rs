@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Bytes per read when streaming a local file out (one blocking-thread hop each).
-const READ_CHUNK: usize = 512 * 1024;
+const READ_CHUNK: usize = 1024 * 1024;
 
 /// Opens the store at `location`.
 pub(crate) fn build(

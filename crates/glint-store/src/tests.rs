@@ -186,3 +186,50 @@ fn half_given_credentials_are_refused() {
         Err(StoreError::Config(_))
     ));
 }
+
+/// Reading ahead changes when chunks are read, not what the consumer sees: the same chunks in
+/// order, an error where the source failed, and nothing after it.
+#[tokio::test]
+async fn read_ahead_passes_chunks_and_the_first_error_through_in_order() {
+    let source: Vec<Result<Bytes, StoreError>> = vec![
+        Ok(Bytes::from_static(b"a")),
+        Ok(Bytes::from_static(b"b")),
+        Ok(Bytes::from_static(b"c")),
+        Err(StoreError::Backend("disk gone".into())),
+        Ok(Bytes::from_static(b"never")),
+    ];
+    let seen: Vec<Result<Bytes, StoreError>> = read_ahead(futures::stream::iter(source).boxed())
+        .collect()
+        .await;
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    let chunks: Vec<&[u8]> = seen[..3]
+        .iter()
+        .map(|c| c.as_ref().expect("chunk").as_ref())
+        .collect();
+    assert_eq!(chunks, [b"a", b"b", b"c"]);
+    assert!(matches!(&seen[3], Err(StoreError::Backend(m)) if m == "disk gone"));
+}
+
+/// A consumer that goes away (a client that hung up) stops the reading task: the source is
+/// dropped rather than read to the end.
+#[tokio::test]
+async fn read_ahead_stops_reading_when_the_consumer_is_dropped() {
+    let pulled = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&pulled);
+    let endless = futures::stream::repeat_with(move || {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok::<_, StoreError>(Bytes::from_static(b"x"))
+    })
+    .boxed();
+    let mut stream = read_ahead(endless);
+    assert!(stream.next().await.is_some());
+    drop(stream);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let after_drop = pulled.load(std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(pulled.load(std::sync::atomic::Ordering::SeqCst), after_drop);
+    assert!(
+        after_drop <= 1 + READ_AHEAD + 1,
+        "read {after_drop} chunks ahead"
+    );
+}
