@@ -26,8 +26,12 @@ use std::fmt::Display;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Size of one multipart part, and how many may be in flight: ≈ 3 × 8 MiB buffered per upload.
+/// Size of one multipart part on S3 (whose parts must be ≥ 5 MiB), and how many may be in
+/// flight: ≈ 3 × 8 MiB buffered per upload.
 const PART_SIZE: usize = 8 * 1024 * 1024;
+/// Parts of a local upload are only writes at an offset of one staging file: 1 MiB keeps an
+/// upload's buffers at ≈ 3 MiB, so 16 uploads at once no longer peak at ~200 MiB (BENCHMARKS.md).
+const LOCAL_PART_SIZE: usize = 1024 * 1024;
 const PARTS_IN_FLIGHT: usize = 2;
 
 /// What was stored: where, how much, and the digests of exactly those bytes.
@@ -97,7 +101,12 @@ impl BlobStore {
             .put_multipart(&path)
             .await
             .map_err(StoreError::backend)?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
+        let part_size = if self.local_dir.is_some() {
+            LOCAL_PART_SIZE
+        } else {
+            PART_SIZE
+        };
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, part_size);
         // md5 and sha512 run on threads of their own while this task receives and writes.
         let mut hasher = PipelinedHasher::start();
         let mut body = std::pin::pin!(body);
